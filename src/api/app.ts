@@ -1,0 +1,61 @@
+import { requestId } from 'hono/request-id';
+import { createRouter } from './app-env';
+import { errorResponse, onError } from './error-handler';
+import { notFoundOrMethodNotAllowed } from './method-not-allowed';
+import { jsonBodyLimit } from './middleware/json-body-limit';
+import { authRoutes } from './routes/auth';
+import { healthRoutes } from './routes/health';
+import { renderDocsPage } from './routes/meta/docs-page';
+import { instanceRoutes } from './routes/meta/instance';
+import { userRoutes } from './routes/users';
+import { provideServices } from './services';
+
+export const apiBasePath = '/api/v1';
+
+const openApiInfo = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Lumen API',
+    version: '1.0.0',
+    description: 'Photo posts, feeds, likes, comments, follows, search and live notifications.',
+  },
+};
+
+function createApiRouter() {
+  const api = createRouter();
+  api.use('*', provideServices);
+  api.use('*', async function limitJsonBodies(c, next) {
+    // Multipart uploads carry files and are limited by the upload route itself.
+    if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+    return jsonBodyLimit(c, next);
+  });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
+
+  const routed = api
+    .route('/auth', authRoutes)
+    .route('/users', userRoutes)
+    .route('/', healthRoutes)
+    .route('/', instanceRoutes);
+
+  api.doc31('/openapi.json', (c) => ({ ...openApiInfo, servers: [{ url: new URL(c.req.url).origin + apiBasePath }] }));
+  api.get('/docs', (c) => c.html(renderDocsPage(api.getOpenAPI31Document(openApiInfo))));
+  return routed;
+}
+
+export function createApp() {
+  const app = createRouter();
+  app.use('*', requestId());
+  app.onError(onError);
+  app.route(apiBasePath, createApiRouter());
+  app.get('/', (c) => c.redirect(`${apiBasePath}/docs`));
+
+  const unmatched = notFoundOrMethodNotAllowed(app);
+  app.notFound((c) => errorResponse(c, unmatched(c.req.path)));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,13 @@
+import { bodyLimit } from 'hono/body-limit';
+import { ApiError } from '../../shared/errors';
+import { limits } from '../../shared/limits';
+
+/** JSON bodies beyond 64 KiB are refused before they are read (file uploads have their own limit). */
+export const jsonBodyLimit = bodyLimit({
+  maxSize: limits.jsonBodyBytes,
+  onError: () => {
+    throw new ApiError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${limits.jsonBodyBytes / 1024} KiB`, {
+      details: { maxBytes: limits.jsonBodyBytes },
+    });
+  },
+});

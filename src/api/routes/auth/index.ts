@@ -1,0 +1,102 @@
+import type { Context } from 'hono';
+import { signAccessToken } from '../../../auth/access-tokens';
+import { burnVerificationTime, hashPassword, verifyPassword } from '../../../auth/passwords';
+import { hashRefreshToken, newRefreshToken } from '../../../auth/refresh-tokens';
+import { postgresErrorOf } from '../../../db/client';
+import {
+  createSession,
+  revokeSessions,
+  revokeSessionOfSpentToken,
+  rotateRefreshToken,
+  type NewSession,
+} from '../../../db/queries/sessions';
+import { findUserByEmail, insertUserWithSession, updatePasswordHash } from '../../../db/queries/users';
+import { ApiError } from '../../../shared/errors';
+import { toPublicId } from '../../../shared/ids';
+import { tokenLifetimes } from '../../../shared/limits';
+import { createRouter, type AppEnv } from '../../app-env';
+import { viewerOf } from '../../middleware/auth';
+import { login, logout, refresh, register } from './auth.routes';
+
+async function newSession(): Promise<NewSession & { refreshToken: string }> {
+  const refreshToken = newRefreshToken();
+  return {
+    id: crypto.randomUUID(),
+    refreshToken,
+    refreshTokenHash: await hashRefreshToken(refreshToken),
+    refreshExpiresAt: new Date(Date.now() + tokenLifetimes.refreshSeconds * 1000),
+  };
+}
+
+async function tokenPair(c: Context<AppEnv>, userId: string, sessionId: string, refreshToken: string) {
+  const publicUserId = toPublicId('user', userId);
+  const accessToken = await signAccessToken(c.var.services.signingKeys, { userId: publicUserId, sessionId });
+  return { userId: publicUserId, accessToken, refreshToken, expiresIn: tokenLifetimes.accessSeconds };
+}
+
+function conflictFrom(error: unknown): ApiError | undefined {
+  const pgError = postgresErrorOf(error);
+  if (pgError?.code !== '23505') return undefined;
+  return pgError.constraint === 'idx_users_email'
+    ? new ApiError('EMAIL_TAKEN', 'An account with this email already exists')
+    : new ApiError('USERNAME_TAKEN', 'This username is taken');
+}
+
+const invalidCredentials = () => new ApiError('INVALID_CREDENTIALS', 'The email or password is incorrect');
+const invalidRefreshToken = () => new ApiError('UNAUTHENTICATED', 'The refresh token is invalid or has expired');
+
+export const authRoutes = createRouter()
+  .openapi(register, async (c) => {
+    const body = c.req.valid('json');
+    const userId = crypto.randomUUID();
+    const session = await newSession();
+    const user = {
+      id: userId,
+      username: body.username,
+      email: body.email,
+      passwordHash: await hashPassword(body.password),
+      fullName: body.fullName ?? null,
+    };
+    try {
+      await insertUserWithSession(c.var.services.db, user, session);
+    } catch (error) {
+      throw conflictFrom(error) ?? error;
+    }
+    return c.json({ success: true as const, data: await tokenPair(c, userId, session.id, session.refreshToken) }, 201);
+  })
+  .openapi(login, async (c) => {
+    const { email, password } = c.req.valid('json');
+    const { db } = c.var.services;
+    const user = await findUserByEmail(db, email.trim());
+    if (!user) {
+      await burnVerificationTime(password);
+      throw invalidCredentials();
+    }
+    const check = await verifyPassword(password, user.passwordHash);
+    if (!check.valid) throw invalidCredentials();
+    const session = await newSession();
+    await createSession(db, user.id, session);
+    if (check.needsRehash) await updatePasswordHash(db, user.id, await hashPassword(password));
+    return c.json({ success: true as const, data: await tokenPair(c, user.id, session.id, session.refreshToken) }, 200);
+  })
+  .openapi(refresh, async (c) => {
+    const { db } = c.var.services;
+    const presentedHash = await hashRefreshToken(c.req.valid('json').refreshToken);
+    const successor = newRefreshToken();
+    const expiresAt = new Date(Date.now() + tokenLifetimes.refreshSeconds * 1000);
+    const session = await rotateRefreshToken(db, presentedHash, await hashRefreshToken(successor), expiresAt);
+    if (!session) {
+      if (await revokeSessionOfSpentToken(db, presentedHash)) {
+        throw new ApiError('UNAUTHENTICATED', 'This refresh token was already used; the session has been ended');
+      }
+      throw invalidRefreshToken();
+    }
+    return c.json({ success: true as const, data: await tokenPair(c, session.userId, session.sessionId, successor) }, 200);
+  })
+  .openapi(logout, async (c) => {
+    const viewer = viewerOf(c);
+    const presented = c.req.header('Content-Type')?.includes('json') ? c.req.valid('json').refreshToken : undefined;
+    const presentedHash = presented === undefined ? undefined : await hashRefreshToken(presented);
+    await revokeSessions(c.var.services.db, viewer.userId, viewer.sessionId, presentedHash);
+    return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
+  });

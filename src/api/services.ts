@@ -1,0 +1,23 @@
+import { createMiddleware } from 'hono/factory';
+import type { SigningKeys } from '../auth/access-tokens';
+import { createDb, type Db } from '../db/client';
+import type { AppEnv } from './app-env';
+import { configFrom } from './config';
+
+/** What handlers need from the outside world, built once per request and read from `c.var`. */
+export interface Services {
+  db: Db;
+  signingKeys: SigningKeys;
+  /** Base for absolute URLs handed to clients, without a trailing slash. */
+  publicBaseUrl: string;
+}
+
+export const provideServices = createMiddleware<AppEnv>(async function provideServices(c, next) {
+  const config = configFrom(c.env);
+  c.set('services', {
+    db: createDb(config.DATABASE_URL, config.NEON_HTTP_ENDPOINT),
+    signingKeys: { current: config.JWT_SECRET, previous: config.JWT_PREVIOUS_SECRET },
+    publicBaseUrl: (config.PUBLIC_BASE_URL || new URL(c.req.url).origin).replace(/\/+$/, ''),
+  });
+  await next();
+});

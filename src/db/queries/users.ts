@@ -1,0 +1,71 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../client';
+import { follows, refreshTokens, sessions, users, type UserRow } from '../schema';
+import type { NewSession } from './sessions';
+
+export interface NewUser {
+  id: string;
+  username: string;
+  email: string;
+  passwordHash: string;
+  fullName: string | null;
+}
+
+/** The account and its first login session in one transaction: never a user who cannot log in. */
+export async function insertUserWithSession(db: Db, user: NewUser, session: NewSession): Promise<void> {
+  await db.batch([
+    db.insert(users).values(user),
+    db.insert(sessions).values({ id: session.id, userId: user.id }),
+    db.insert(refreshTokens).values({
+      tokenHash: session.refreshTokenHash,
+      sessionId: session.id,
+      expiresAt: session.refreshExpiresAt,
+    }),
+  ]);
+}
+
+export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(sql`lower(${users.email}) = lower(${email})`)
+    .limit(1);
+  return row;
+}
+
+export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
+  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  return row;
+}
+
+/** A user as `viewerId` sees them: with whether the viewer follows them, in one round trip. */
+export async function findUserForViewer(
+  db: Db,
+  id: string,
+  viewerId: string | undefined,
+): Promise<(UserRow & { isFollowing: boolean }) | undefined> {
+  const isFollowing = viewerId
+    ? sql<boolean>`exists (select 1 from ${follows} where ${follows.followerId} = ${viewerId} and ${follows.followingId} = ${users.id})`
+    : sql<boolean>`false`;
+  const [row] = await db
+    .select({ user: users, isFollowing: isFollowing.mapWith(Boolean) })
+    .from(users)
+    .where(eq(users.id, id))
+    .limit(1);
+  return row && { ...row.user, isFollowing: row.isFollowing };
+}
+
+export type ProfileChanges = Partial<Pick<UserRow, 'username' | 'fullName' | 'bio'>>;
+
+export async function updateProfile(db: Db, id: string, changes: ProfileChanges): Promise<UserRow | undefined> {
+  const [row] = await db
+    .update(users)
+    .set({ ...changes, updatedAt: sql`now()` })
+    .where(eq(users.id, id))
+    .returning();
+  return row;
+}
+
+export async function updatePasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
+  await db.update(users).set({ passwordHash }).where(eq(users.id, id));
+}

@@ -1,0 +1,5 @@
+export * from './comments';
+export * from './follows';
+export * from './posts';
+export * from './sessions';
+export * from './users';

@@ -1,0 +1,21 @@
+/**
+ * The limits the server enforces. `GET /instance` publishes these same constants, so clients
+ * learn them from the code that applies them rather than from a copy.
+ */
+export const limits = {
+  jsonBodyBytes: 64 * 1024,
+  username: { min: 3, max: 30, pattern: '^[a-z0-9_.]+$' },
+  password: { min: 8, max: 128 },
+  fullName: { max: 100 },
+  bio: { max: 150 },
+  email: { max: 254 },
+  page: { defaultLimit: 20, maxLimit: 50 },
+  rateLimits: {
+    auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
+  },
+} as const;
+
+export const tokenLifetimes = {
+  accessSeconds: 60 * 60,
+  refreshSeconds: 30 * 24 * 60 * 60,
+} as const;
