@@ -1,0 +1,95 @@
+/**
+ * Benchmarks run against the real stack, as `npm run dev` runs it: wrangler dev (workerd) in front
+ * of the dev database server, with throwaway state. Every figure is printed beside a reference
+ * measured in the same run, because these machines are shared and absolute times drift.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDbServer, type DbServer } from '../dev/db-server/server.ts';
+import { localConnectionString } from '../dev/paths.ts';
+import { startWranglerDev, type WranglerDev } from '../dev/wrangler-dev.ts';
+import { applyMigrations } from '../scripts/migrate.ts';
+
+export interface Stack {
+  url: string;
+  db: DbServer;
+  close(): Promise<void>;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+export async function startStack(): Promise<Stack> {
+  const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
+  await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
+  const state = mkdtempSync(join(tmpdir(), 'lumen-bench-'));
+  let wrangler: WranglerDev;
+  try {
+    wrangler = await startWranglerDev({
+      port: await freePort(),
+      vars: {
+        NEON_HTTP_ENDPOINT: db.sqlEndpoint,
+        DATABASE_URL: localConnectionString,
+        JWT_SECRET: 'benchmark-only-secret-0123456789abcdef',
+      },
+      echo: false,
+      extraArgs: ['--persist-to', state],
+    });
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return {
+    url: wrangler.url,
+    db,
+    async close() {
+      wrangler.stop();
+      await wrangler.exited;
+      await db.close();
+      rmSync(state, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Timing {
+  p50: number;
+  p99: number;
+  mean: number;
+  count: number;
+}
+
+export async function timeSequential(count: number, run: (i: number) => Promise<unknown>): Promise<Timing> {
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const start = performance.now();
+    await run(i);
+    samples.push(performance.now() - start);
+  }
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))] ?? NaN;
+  return { p50: at(0.5), p99: at(0.99), mean: samples.reduce((a, b) => a + b, 0) / samples.length, count };
+}
+
+export const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+export function table(rows: Record<string, string | number>[]): void {
+  console.table(rows);
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as { data: Record<string, unknown> };
+}

@@ -1,0 +1,25 @@
+/**
+ * `npm run bench [part...]`: runs the named parts (default: all) against one throwaway stack.
+ */
+import { benchAuth } from './auth.ts';
+import { startStack, type Stack } from './harness.ts';
+
+const parts: Record<string, (stack: Stack) => Promise<void>> = {
+  auth: benchAuth,
+};
+
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in parts));
+if (unknown.length) {
+  console.error(`Unknown benchmark part(s): ${unknown.join(', ')}. Known: ${Object.keys(parts).join(', ')}`);
+  process.exit(2);
+}
+
+const stack = await startStack();
+try {
+  for (const [name, run] of Object.entries(parts)) {
+    if (wanted.length === 0 || wanted.includes(name)) await run(stack);
+  }
+} finally {
+  await stack.close();
+}
