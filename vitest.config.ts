@@ -12,7 +12,6 @@ export default defineConfig({
           DATABASE_URL: localConnectionString,
           // A fixed secret is fine here: test tokens sign nothing outside this run.
           JWT_SECRET: 'test-only-secret-0123456789abcdefghijklmnop',
-          TEST_DB_DESCRIPTION: inject('dbDescription'),
         },
       },
     })),

@@ -1,25 +1,23 @@
 /**
- * Starts the dev database server for the test run (Node side) and hands its endpoint to the
- * Workers under test. A fresh in-memory PGlite by default; the PostgreSQL in DATABASE_URL when
- * set (CI runs the suite both ways, which is what keeps the dev server honest).
+ * Starts what the tests need outside workerd and hands its addresses to them: the dev database
+ * server (a fresh in-memory PGlite by default; the PostgreSQL in DATABASE_URL when set — CI runs
+ * the suite both ways, which is what keeps the dev server honest), and the photo corpus server.
  */
 import type { TestProject } from 'vitest/node';
 import { startDbServer } from '../../dev/db-server/server.ts';
 import { localConnectionString } from '../../dev/paths.ts';
 import { applyMigrations } from '../../scripts/migrate.ts';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    dbEndpoint: string;
-    dbDescription: string;
-  }
-}
+import { startCorpusServer } from './corpus-server.ts';
 
 export default async function setup(project: TestProject) {
-  const server = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
-  await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: server.sqlEndpoint });
-  console.log(`Test database: ${server.database.description} at ${server.sqlEndpoint}`);
-  project.provide('dbEndpoint', server.sqlEndpoint);
-  project.provide('dbDescription', server.database.description);
-  return () => server.close();
+  const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
+  await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
+  const corpus = await startCorpusServer();
+  console.log(`Test database: ${db.database.description}; photo corpus: ${corpus ? 'available' : 'absent (its tests skip)'}`);
+  project.provide('dbEndpoint', db.sqlEndpoint);
+  project.provide('corpusUrl', corpus?.url ?? '');
+  return async () => {
+    await corpus?.close();
+    await db.close();
+  };
 }
