@@ -26,6 +26,13 @@ CREATE TABLE "posts" (
 	"longitude" numeric(11, 8),
 	"privacy" varchar(20) DEFAULT 'public' NOT NULL,
 	"status" varchar(20) DEFAULT 'processing' NOT NULL,
+	"format" varchar(8) NOT NULL,
+	"file_size" integer NOT NULL,
+	"width" integer,
+	"height" integer,
+	"metadata" jsonb,
+	"failure_reason" text,
+	"requeues" integer DEFAULT 0 NOT NULL,
 	"likes_count" integer DEFAULT 0 NOT NULL,
 	"comments_count" integer DEFAULT 0 NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
@@ -66,6 +73,14 @@ CREATE TABLE "users" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "upload_keys" (
+	"user_id" uuid NOT NULL,
+	"key" varchar(255) NOT NULL,
+	"post_id" uuid NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "upload_keys_user_id_key_pk" PRIMARY KEY("user_id","key")
+);
+--> statement-breakpoint
 ALTER TABLE "comments" ADD CONSTRAINT "comments_post_id_posts_id_fk" FOREIGN KEY ("post_id") REFERENCES "public"."posts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "comments" ADD CONSTRAINT "comments_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "follows" ADD CONSTRAINT "follows_follower_id_users_id_fk" FOREIGN KEY ("follower_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
@@ -73,6 +88,8 @@ ALTER TABLE "follows" ADD CONSTRAINT "follows_following_id_users_id_fk" FOREIGN 
 ALTER TABLE "posts" ADD CONSTRAINT "posts_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "refresh_tokens" ADD CONSTRAINT "refresh_tokens_session_id_sessions_id_fk" FOREIGN KEY ("session_id") REFERENCES "public"."sessions"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "upload_keys" ADD CONSTRAINT "upload_keys_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "upload_keys" ADD CONSTRAINT "upload_keys_post_id_posts_id_fk" FOREIGN KEY ("post_id") REFERENCES "public"."posts"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "idx_comments_post_id" ON "comments" USING btree ("post_id","created_at","id");--> statement-breakpoint
 CREATE INDEX "idx_comments_user_id" ON "comments" USING btree ("user_id");--> statement-breakpoint
 CREATE INDEX "idx_comments_created_at" ON "comments" USING btree ("created_at" DESC NULLS LAST);--> statement-breakpoint
@@ -84,6 +101,7 @@ CREATE INDEX "idx_posts_created_at" ON "posts" USING btree ("created_at" DESC NU
 CREATE INDEX "idx_posts_likes_count" ON "posts" USING btree ("likes_count" DESC NULLS LAST);--> statement-breakpoint
 CREATE INDEX "idx_posts_location" ON "posts" USING btree ("latitude","longitude");--> statement-breakpoint
 CREATE INDEX "idx_posts_user_created" ON "posts" USING btree ("user_id","created_at" DESC NULLS LAST,"id" DESC NULLS LAST);--> statement-breakpoint
+CREATE INDEX "idx_posts_processing" ON "posts" USING btree ("created_at") WHERE "posts"."status" = 'processing';--> statement-breakpoint
 CREATE INDEX "idx_refresh_tokens_session_id" ON "refresh_tokens" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "idx_sessions_user_id" ON "sessions" USING btree ("user_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "idx_users_username" ON "users" USING btree (lower("username"));--> statement-breakpoint

@@ -6,6 +6,8 @@ import { jsonBodyLimit } from './middleware/json-body-limit';
 import { authRoutes } from './routes/auth';
 import { healthRoutes } from './routes/health';
 import { renderDocsPage } from './routes/meta/docs-page';
+import { imageRoutes } from './routes/images';
+import { mediaRoutes } from './routes/media';
 import { instanceRoutes } from './routes/meta/instance';
 import { userRoutes } from './routes/users';
 import { provideServices } from './services';
@@ -38,6 +40,7 @@ function createApiRouter() {
   const routed = api
     .route('/auth', authRoutes)
     .route('/users', userRoutes)
+    .route('/images', imageRoutes)
     .route('/', healthRoutes)
     .route('/', instanceRoutes);
 
@@ -51,10 +54,11 @@ export function createApp() {
   app.use('*', requestId());
   app.onError(onError);
   app.route(apiBasePath, createApiRouter());
+  app.route('/images', mediaRoutes);
   app.get('/', (c) => c.redirect(`${apiBasePath}/docs`));
 
   const unmatched = notFoundOrMethodNotAllowed(app);
-  app.notFound((c) => errorResponse(c, unmatched(c.req.path)));
+  app.notFound((c) => errorResponse(c, unmatched(c.req.method, c.req.path)));
   return app;
 }
 

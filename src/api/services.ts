@@ -1,8 +1,10 @@
 import { createMiddleware } from 'hono/factory';
 import type { SigningKeys } from '../auth/access-tokens';
 import { createDb, type Db } from '../db/client';
+import type { ImageJob } from '../shared/queue-messages';
 import type { AppEnv } from './app-env';
 import { configFrom } from './config';
+import { imageUrlSigner, type ImageUrlSigner } from './image-urls';
 
 /** What handlers need from the outside world, built once per request and read from `c.var`. */
 export interface Services {
@@ -10,14 +12,21 @@ export interface Services {
   signingKeys: SigningKeys;
   /** Base for absolute URLs handed to clients, without a trailing slash. */
   publicBaseUrl: string;
+  images: R2Bucket;
+  imageJobs: Queue<ImageJob>;
+  imageUrls: ImageUrlSigner;
 }
 
 export const provideServices = createMiddleware<AppEnv>(async function provideServices(c, next) {
   const config = configFrom(c.env);
+  const publicBaseUrl = (config.PUBLIC_BASE_URL || new URL(c.req.url).origin).replace(/\/+$/, '');
   c.set('services', {
     db: createDb(config.DATABASE_URL, config.NEON_HTTP_ENDPOINT),
     signingKeys: { current: config.JWT_SECRET, previous: config.JWT_PREVIOUS_SECRET },
-    publicBaseUrl: (config.PUBLIC_BASE_URL || new URL(c.req.url).origin).replace(/\/+$/, ''),
+    publicBaseUrl,
+    images: c.env.IMAGES,
+    imageJobs: c.env.IMAGE_JOBS as Queue<ImageJob>,
+    imageUrls: imageUrlSigner(publicBaseUrl, config.JWT_SECRET),
   });
   await next();
 });

@@ -10,6 +10,15 @@ export const limits = {
   bio: { max: 150 },
   email: { max: 254 },
   page: { defaultLimit: 20, maxLimit: 50 },
+  upload: {
+    maxBytes: 20 * 1024 * 1024,
+    maxPixels: 50_000_000,
+    formats: ['image/jpeg', 'image/png', 'image/webp'],
+  },
+  caption: { max: 2200 },
+  altText: { max: 1500 },
+  tags: { maxCount: 30, maxLength: 50, pattern: '^[\\p{L}\\p{N}_]+$' },
+  locationName: { max: 255 },
   rateLimits: {
     auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
   },

@@ -3,3 +3,4 @@ export * from './follows';
 export * from './posts';
 export * from './sessions';
 export * from './users';
+export * from './upload-keys';

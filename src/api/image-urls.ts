@@ -1,0 +1,64 @@
+/**
+ * URLs of image variants. Public posts get stable URLs (cacheable for a month by anyone).
+ * Followers-only and private posts get signed URLs that expire: they are handed only to viewers
+ * who may see the post, and stop working soon after that may have changed.
+ *
+ * Expiry is rounded up to the next whole hour, so one viewer's URLs stay identical for up to an
+ * hour and browsers can cache them; a URL lives between one and two hours.
+ */
+import type { PostPrivacy } from '../db/schema';
+import { base64url } from '../shared/base64url';
+import { r2Keys, type VariantSize } from '../shared/images';
+
+const signedUrlHours = 1;
+const encoder = new TextEncoder();
+
+async function signingKey(secret: string): Promise<CryptoKey> {
+  // A key of its own, derived from the JWT secret, so an image URL can never pass for a token.
+  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+  ]);
+  const derived = await crypto.subtle.sign('HMAC', material, encoder.encode('lumen image URLs v1'));
+  return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+}
+
+async function signature(key: CryptoKey, path: string, expires: number): Promise<string> {
+  return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${path}\n${expires}`))));
+}
+
+export function variantPath(publicPostId: string, size: VariantSize): string {
+  return `/${r2Keys.variant(publicPostId, size)}`;
+}
+
+export interface ImageUrlSigner {
+  urlFor(publicPostId: string, privacy: PostPrivacy, size: VariantSize): Promise<string>;
+}
+
+export function imageUrlSigner(baseUrl: string, secret: string, now = () => Date.now()): ImageUrlSigner {
+  let key: Promise<CryptoKey> | undefined;
+  return {
+    async urlFor(publicPostId, privacy, size) {
+      const path = variantPath(publicPostId, size);
+      if (privacy === 'public') return `${baseUrl}${path}`;
+      const hour = 3600;
+      const expires = (Math.floor(now() / 1000 / hour) + 1 + signedUrlHours) * hour;
+      key ??= signingKey(secret);
+      return `${baseUrl}${path}?expires=${expires}&signature=${await signature(await key, path, expires)}`;
+    },
+  };
+}
+
+/** Whether a signed URL's query is genuine and unexpired. */
+export async function verifyImageSignature(
+  secret: string,
+  path: string,
+  query: { expires?: string; signature?: string },
+  now = Date.now(),
+): Promise<boolean> {
+  const expires = Number(query.expires);
+  if (!query.signature || !Number.isSafeInteger(expires) || expires * 1000 < now) return false;
+  const expected = await signature(await signingKey(secret), path, expires);
+  const a = encoder.encode(expected);
+  const b = encoder.encode(query.signature);
+  return a.length === b.length && crypto.subtle.timingSafeEqual(a, b);
+}

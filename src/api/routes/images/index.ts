@@ -1,0 +1,147 @@
+import type { Context } from 'hono';
+import { postgresErrorOf } from '../../../db/client';
+import {
+  deletePost,
+  expireUploadKey,
+  findPostByUploadKey,
+  findPostForViewer,
+  insertPost,
+  updatePost,
+  type PostChanges,
+} from '../../../db/queries/posts';
+import type { PostRow } from '../../../db/schema';
+import { ApiError, notFound } from '../../../shared/errors';
+import { parsePublicId, toPublicId } from '../../../shared/ids';
+import { r2Keys } from '../../../shared/images';
+import { limits } from '../../../shared/limits';
+import { canSeePost } from '../../../shared/privacy';
+import { createRouter, type AppEnv } from '../../app-env';
+import { viewerOf } from '../../middleware/auth';
+import { tagsOf } from '../../schemas/posts';
+import { deletePostRoute, getPost, patchPost, upload } from './images.routes';
+import { postDetail, variantUrls } from './present';
+import { estimatedProcessingSeconds, judgeUpload } from './upload';
+
+async function acceptedAnswer(
+  c: Context<AppEnv>,
+  post: Pick<PostRow, 'id' | 'privacy' | 'status'>,
+  estimatedProcessingTime: number,
+) {
+  const { imageUrl, thumbnailUrl } = await variantUrls(c.var.services.imageUrls, post);
+  return { postId: toPublicId('post', post.id), imageUrl, thumbnailUrl, processingStatus: post.status, estimatedProcessingTime };
+}
+
+/** A retried upload gets the first post, as it stands now (it may be ready already). */
+async function answerForRetry(c: Context<AppEnv>, earlier: PostRow) {
+  const remaining = earlier.status === 'processing' ? 2 : 0;
+  return c.json({ success: true as const, data: await acceptedAnswer(c, earlier, remaining) }, 200);
+}
+
+/** A visible post for the viewer, or a 404 that does not reveal whether it exists. */
+async function visiblePost(c: Context<AppEnv>, publicId: string) {
+  const id = parsePublicId('post', publicId);
+  const found = id && (await findPostForViewer(c.var.services.db, id, c.var.viewer?.userId));
+  if (!found || !canSeePost(found.post, found.audience)) throw notFound('Post');
+  return found;
+}
+
+/** The viewer's own post, or the same 404 anyone else gets. */
+async function ownPost(c: Context<AppEnv>, publicId: string) {
+  const found = await visiblePost(c, publicId);
+  if (!found.audience.isAuthor) throw notFound('Post');
+  return found.post;
+}
+
+export const imageRoutes = createRouter()
+  .openapi(upload, async (c) => {
+    const { userId } = viewerOf(c);
+    const { db, images, imageJobs } = c.var.services;
+    const idempotencyKey = c.req.valid('header')['idempotency-key'];
+    const form = c.req.valid('form');
+
+    if (idempotencyKey) {
+      const earlier = await findPostByUploadKey(db, userId, idempotencyKey);
+      if (earlier) return answerForRetry(c, earlier);
+      await expireUploadKey(db, userId, idempotencyKey);
+    }
+
+    const bytes = new Uint8Array(await form.image.arrayBuffer());
+    const image = judgeUpload(bytes);
+    const tags = tagsOf(form.tags ?? [], form.caption);
+    if (tags.length > limits.tags.maxCount) {
+      throw new ApiError('VALIDATION_ERROR', `At most ${limits.tags.maxCount} tags, hashtags in the caption included`, {
+        details: [{ field: 'tags', message: `${tags.length} tags given` }],
+      });
+    }
+
+    const postId = crypto.randomUUID();
+    const publicId = toPublicId('post', postId);
+    await images.put(r2Keys.original(publicId), bytes, {
+      httpMetadata: { contentType: `image/${image.format.toLowerCase()}` },
+      customMetadata: { userId: toPublicId('user', userId) },
+    });
+    const post = {
+      id: postId,
+      userId,
+      caption: form.caption ?? null,
+      altText: form.altText ?? null,
+      tags,
+      locationName: form.location?.name ?? null,
+      latitude: form.location ? String(form.location.latitude) : null,
+      longitude: form.location ? String(form.location.longitude) : null,
+      privacy: form.privacy,
+      format: image.format,
+      fileSize: bytes.byteLength,
+    };
+    try {
+      await insertPost(db, post, idempotencyKey);
+    } catch (error) {
+      await images.delete(r2Keys.original(publicId));
+      // Two concurrent uploads with one key: the other one won; answer with its post.
+      const winner = idempotencyKey && postgresErrorOf(error)?.code === '23505' && (await findPostByUploadKey(db, userId, idempotencyKey));
+      if (winner) return answerForRetry(c, winner);
+      throw error;
+    }
+    // If this send fails the post is still safe: the stuck-post sweep enqueues it again.
+    await imageJobs.send({ kind: 'process-post', postId }).catch((error: unknown) => {
+      console.error(JSON.stringify({ requestId: c.var.requestId, postId, error: `queue send failed: ${String(error)}` }));
+    });
+    const answer = await acceptedAnswer(c, { ...post, status: 'processing' }, estimatedProcessingSeconds(image));
+    return c.json({ success: true as const, data: answer }, 202);
+  })
+  .openapi(getPost, async (c) => {
+    const { post, audience } = await visiblePost(c, c.req.valid('param').postId);
+    return c.json({ success: true as const, data: await postDetail(c.var.services.imageUrls, post, audience.isAuthor) }, 200);
+  })
+  .openapi(patchPost, async (c) => {
+    const post = await ownPost(c, c.req.valid('param').postId);
+    const body = c.req.valid('json');
+    const changes: PostChanges = {};
+    if (body.caption !== undefined) changes.caption = body.caption;
+    if (body.altText !== undefined) changes.altText = body.altText;
+    if (body.privacy !== undefined) changes.privacy = body.privacy;
+    if (body.tags !== undefined || body.caption !== undefined) {
+      const tags = tagsOf(body.tags ?? post.tags, body.caption === undefined ? post.caption : body.caption);
+      if (tags.length > limits.tags.maxCount) {
+        throw new ApiError('VALIDATION_ERROR', `At most ${limits.tags.maxCount} tags, hashtags in the caption included`);
+      }
+      changes.tags = tags;
+    }
+    if (body.location !== undefined) {
+      changes.locationName = body.location?.name ?? null;
+      changes.latitude = body.location ? String(body.location.latitude) : null;
+      changes.longitude = body.location ? String(body.location.longitude) : null;
+    }
+    if (!(await updatePost(c.var.services.db, post.id, post.userId, changes))) throw notFound('Post');
+    const { post: updated, audience } = await visiblePost(c, c.req.valid('param').postId);
+    return c.json({ success: true as const, data: await postDetail(c.var.services.imageUrls, updated, audience.isAuthor) }, 200);
+  })
+  .openapi(deletePostRoute, async (c) => {
+    const post = await ownPost(c, c.req.valid('param').postId);
+    const publicId = toPublicId('post', post.id);
+    const { db, images } = c.var.services;
+    // Bytes first: if the row's delete then fails, a retried DELETE still finds the post and finishes.
+    await images.delete(r2Keys.allOf(publicId));
+    if (!(await deletePost(db, post.id, post.userId))) throw notFound('Post');
+    return c.json({ success: true as const, data: { postId: publicId, deleted: true as const } }, 200);
+  });

@@ -1,0 +1,51 @@
+import { sniffImage, type SniffResult } from '../../../shared/image/format';
+import { ApiError } from '../../../shared/errors';
+import { limits } from '../../../shared/limits';
+import type { ImageFormat } from '../../../db/schema';
+
+const formatNames: Record<'jpeg' | 'png' | 'webp', ImageFormat> = { jpeg: 'JPEG', png: 'PNG', webp: 'WEBP' };
+
+export interface AcceptedImage {
+  format: ImageFormat;
+  width: number;
+  height: number;
+}
+
+function refusal(sniffed: Exclude<SniffResult, { ok: true }>): ApiError {
+  if (sniffed.reason === 'unsupported') {
+    const what = sniffed.detected === 'unknown' ? 'This file is not an image we recognise' : `${sniffed.detected.toUpperCase()} files are not supported`;
+    return new ApiError('UNSUPPORTED_MEDIA_TYPE', `${what}; upload a JPEG, PNG or WebP photo`, {
+      details: { detected: sniffed.detected, accepted: limits.upload.formats },
+    });
+  }
+  return new ApiError('UNPROCESSABLE', `The ${sniffed.format.toUpperCase()} file is ${sniffed.reason}; it cannot be decoded`, {
+    details: { format: sniffed.format, problem: sniffed.reason },
+  });
+}
+
+/**
+ * Judges an upload by its bytes before anything is stored: the format by magic bytes, the pixel
+ * count from the header, so a small file claiming 30000×30000 pixels is refused without decoding.
+ */
+export function judgeUpload(bytes: Uint8Array): AcceptedImage {
+  if (bytes.byteLength > limits.upload.maxBytes) {
+    throw new ApiError('PAYLOAD_TOO_LARGE', `Photos are limited to ${limits.upload.maxBytes / 1024 / 1024} MiB`, {
+      details: { maxBytes: limits.upload.maxBytes, receivedBytes: bytes.byteLength },
+    });
+  }
+  const sniffed = sniffImage(bytes);
+  if (!sniffed.ok) throw refusal(sniffed);
+  const pixels = sniffed.width * sniffed.height;
+  if (pixels > limits.upload.maxPixels) {
+    throw new ApiError('IMAGE_TOO_LARGE', `Photos are limited to ${limits.upload.maxPixels / 1e6} megapixels`, {
+      details: { maxPixels: limits.upload.maxPixels, width: sniffed.width, height: sniffed.height },
+    });
+  }
+  if (pixels === 0) throw refusal({ ok: false, reason: 'corrupt', format: sniffed.format });
+  return { format: formatNames[sniffed.format], width: sniffed.width, height: sniffed.height };
+}
+
+/** Seconds the processor is expected to take, from the pixel count (see docs/image-pipeline.md). */
+export function estimatedProcessingSeconds(image: AcceptedImage): number {
+  return Math.ceil(2 + (image.width * image.height) / 4_000_000);
+}
