@@ -2,19 +2,52 @@ import { cloudflareTest } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
 import { localConnectionString } from './dev/paths.ts';
 
+// A fixed secret is fine here: test tokens sign nothing outside this run.
+const testSecret = 'test-only-secret-0123456789abcdefghijklmnop';
+
 export default defineConfig({
   plugins: [
-    cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: './wrangler.jsonc' },
-      miniflare: {
-        bindings: {
-          NEON_HTTP_ENDPOINT: inject('dbEndpoint'),
-          DATABASE_URL: localConnectionString,
-          // A fixed secret is fine here: test tokens sign nothing outside this run.
-          JWT_SECRET: 'test-only-secret-0123456789abcdefghijklmnop',
+    cloudflareTest(({ inject }) => {
+      const database = { NEON_HTTP_ENDPOINT: inject('dbEndpoint'), DATABASE_URL: localConnectionString };
+      const processor = inject('processorBuild');
+      return {
+        wrangler: { configPath: './wrangler.jsonc' },
+        miniflare: {
+          bindings: {
+            ...database,
+            JWT_SECRET: testSecret,
+            // Low, so tests can make an author "too large to fan out" with a handful of followers.
+            FANOUT_FOLLOWER_LIMIT: '3',
+          },
+          queueProducers: {
+            IMAGE_JOBS: { queueName: 'lumen-image-jobs' },
+            FEED_FANOUT: { queueName: 'lumen-feed-fanout' },
+            DEAD_LETTERS: { queueName: 'lumen-image-jobs-dlq' },
+          },
+          // The processor Worker runs beside the API, as in `npm run dev`: it consumes the image
+          // queue and shares the R2 bucket. It is bundled by the global setup (see docs/testing.md).
+          workers: [
+            {
+              name: 'lumen-processor',
+              modules: processor.modules,
+              modulesRoot: processor.modulesRoot,
+              compatibilityDate: '2026-11-01',
+              compatibilityFlags: ['nodejs_compat'],
+              bindings: database,
+              r2Buckets: { IMAGES: 'lumen-images' },
+              queueProducers: {
+                IMAGE_JOBS: { queueName: 'lumen-image-jobs' },
+                FEED_FANOUT: { queueName: 'lumen-feed-fanout' },
+              },
+              queueConsumers: {
+                'lumen-image-jobs': { maxBatchSize: 4, maxBatchTimeout: 1, maxRetries: 3, deadLetterQueue: 'lumen-image-jobs-dlq' },
+                'lumen-image-jobs-dlq': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 3 },
+              },
+            },
+          ],
         },
-      },
-    })),
+      };
+    }),
   ],
   test: {
     globalSetup: ['./test/setup/global-setup.ts'],

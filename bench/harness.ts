@@ -12,6 +12,9 @@ import { localConnectionString } from '../dev/paths.ts';
 import { startWranglerDev, type WranglerDev } from '../dev/wrangler-dev.ts';
 import { applyMigrations } from '../scripts/migrate.ts';
 
+/** The benchmark stack signs with this, so benchmarks can mint tokens for seeded users. */
+export const benchSecret = 'benchmark-only-secret-0123456789abcdef';
+
 export interface Stack {
   url: string;
   db: DbServer;
@@ -38,7 +41,7 @@ export async function startStack(): Promise<Stack> {
       vars: {
         NEON_HTTP_ENDPOINT: db.sqlEndpoint,
         DATABASE_URL: localConnectionString,
-        JWT_SECRET: 'benchmark-only-secret-0123456789abcdef',
+        JWT_SECRET: benchSecret,
       },
       echo: false,
       extraArgs: ['--persist-to', state],

@@ -3,9 +3,11 @@
  */
 import { benchAuth } from './auth.ts';
 import { startStack, type Stack } from './harness.ts';
+import { benchSocial } from './social.ts';
 
 const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
+  social: benchSocial,
 };
 
 const wanted = process.argv.slice(2);

@@ -4,6 +4,11 @@ declare module 'vitest' {
     dbEndpoint: string;
     /** Empty when ../shared/corpus is absent. */
     corpusUrl: string;
+    /** The processor Worker, bundled for Miniflare (see dev/build-processor.ts). */
+    processorBuild: {
+      modulesRoot: string;
+      modules: { type: 'ESModule' | 'CompiledWasm'; path: string }[];
+    };
   }
 }
 export {};

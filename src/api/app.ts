@@ -4,11 +4,13 @@ import { errorResponse, onError } from './error-handler';
 import { notFoundOrMethodNotAllowed } from './method-not-allowed';
 import { jsonBodyLimit } from './middleware/json-body-limit';
 import { authRoutes } from './routes/auth';
+import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { renderDocsPage } from './routes/meta/docs-page';
 import { imageRoutes } from './routes/images';
 import { mediaRoutes } from './routes/media';
 import { instanceRoutes } from './routes/meta/instance';
+import { postRoutes } from './routes/posts';
 import { userRoutes } from './routes/users';
 import { provideServices } from './services';
 
@@ -41,6 +43,8 @@ function createApiRouter() {
     .route('/auth', authRoutes)
     .route('/users', userRoutes)
     .route('/images', imageRoutes)
+    .route('/posts', postRoutes)
+    .route('/', feedRoutes)
     .route('/', healthRoutes)
     .route('/', instanceRoutes);
 

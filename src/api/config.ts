@@ -10,6 +10,8 @@ const configSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL'),
   NEON_HTTP_ENDPOINT: z.union([z.literal(''), z.url()]).default(''),
   PUBLIC_BASE_URL: z.union([z.literal(''), z.url()]).default(''),
+  // Parsed strictly: z.coerce would turn an empty string into 0 and merge every author at read time.
+  FANOUT_FOLLOWER_LIMIT: z.string().regex(/^\d+$/, 'FANOUT_FOLLOWER_LIMIT must be a whole number').transform(Number),
 });
 
 export type Config = z.infer<typeof configSchema>;

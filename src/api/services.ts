@@ -1,9 +1,11 @@
 import { createMiddleware } from 'hono/factory';
 import type { SigningKeys } from '../auth/access-tokens';
 import { createDb, type Db } from '../db/client';
+import type { FanOutJob } from '../shared/feed-messages';
 import type { ImageJob } from '../shared/queue-messages';
 import type { AppEnv } from './app-env';
 import { configFrom } from './config';
+import { cursorCodec, type CursorCodec } from './cursors';
 import { imageUrlSigner, type ImageUrlSigner } from './image-urls';
 
 /** What handlers need from the outside world, built once per request and read from `c.var`. */
@@ -15,6 +17,12 @@ export interface Services {
   images: R2Bucket;
   imageJobs: Queue<ImageJob>;
   imageUrls: ImageUrlSigner;
+  cursors: CursorCodec;
+  timelines: Env['TIMELINES'];
+  fanOutQueue: Queue<FanOutJob>;
+  /** Authors with more followers than this are merged into feeds at read time. */
+  fanOutLimit: number;
+  cache: KVNamespace;
 }
 
 export const provideServices = createMiddleware<AppEnv>(async function provideServices(c, next) {
@@ -27,6 +35,11 @@ export const provideServices = createMiddleware<AppEnv>(async function provideSe
     images: c.env.IMAGES,
     imageJobs: c.env.IMAGE_JOBS as Queue<ImageJob>,
     imageUrls: imageUrlSigner(publicBaseUrl, config.JWT_SECRET),
+    cursors: cursorCodec(config.JWT_SECRET),
+    timelines: c.env.TIMELINES,
+    fanOutQueue: c.env.FEED_FANOUT as Queue<FanOutJob>,
+    fanOutLimit: config.FANOUT_FOLLOWER_LIMIT,
+    cache: c.env.CACHE,
   });
   await next();
 });

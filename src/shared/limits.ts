@@ -19,8 +19,11 @@ export const limits = {
   altText: { max: 1500 },
   tags: { maxCount: 30, maxLength: 50, pattern: '^[\\p{L}\\p{N}_]+$' },
   locationName: { max: 255 },
+  comment: { min: 1, max: 2200 },
   rateLimits: {
     auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
+    uploads: { limit: 30, periodSeconds: 60, scope: 'user' },
+    social: { limit: 120, periodSeconds: 60, scope: 'user' },
   },
 } as const;
 

@@ -1,9 +1,11 @@
 /**
  * Starts what the tests need outside workerd and hands its addresses to them: the dev database
  * server (a fresh in-memory PGlite by default; the PostgreSQL in DATABASE_URL when set — CI runs
- * the suite both ways, which is what keeps the dev server honest), and the photo corpus server.
+ * the suite both ways, which is what keeps the dev server honest), the photo corpus server, and
+ * the processor Worker's bundle.
  */
 import type { TestProject } from 'vitest/node';
+import { buildProcessor } from '../../dev/build-processor.ts';
 import { startDbServer } from '../../dev/db-server/server.ts';
 import { localConnectionString } from '../../dev/paths.ts';
 import { applyMigrations } from '../../scripts/migrate.ts';
@@ -16,6 +18,7 @@ export default async function setup(project: TestProject) {
   console.log(`Test database: ${db.database.description}; photo corpus: ${corpus ? 'available' : 'absent (its tests skip)'}`);
   project.provide('dbEndpoint', db.sqlEndpoint);
   project.provide('corpusUrl', corpus?.url ?? '');
+  project.provide('processorBuild', buildProcessor());
   return async () => {
     await corpus?.close();
     await db.close();

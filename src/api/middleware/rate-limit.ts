@@ -1,3 +1,4 @@
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../../shared/errors';
 import type { AppEnv } from '../app-env';
@@ -8,16 +9,19 @@ export interface RateLimitPolicy {
 }
 
 /**
- * Per-client-IP limiting with the Workers Rate Limiting binding. The binding answers only
+ * Limiting with the Workers Rate Limiting binding, per client IP or per user. The binding answers only
  * "allowed or not" (counted per Cloudflare location), so the headers are derived from the policy:
  * `RateLimit-Remaining` is stated only when it is known to be 0, and `Retry-After` is the whole
  * period, the longest the binding's window can still hold the caller back.
  */
-export function rateLimitByClientIp(binding: (env: Env) => RateLimit, policy: RateLimitPolicy) {
-  return createMiddleware<AppEnv>(async function rateLimitByClientIp(c, next) {
-    // Cloudflare sets CF-Connecting-IP itself and overwrites any value a client sends.
-    const ip = c.req.header('CF-Connecting-IP') ?? 'unknown';
-    const { success } = await binding(c.env).limit({ key: `${c.req.routePath}:${ip}` });
+function rateLimit(
+  name: string,
+  binding: (env: Env) => RateLimit,
+  policy: RateLimitPolicy,
+  keyOf: (c: Context<AppEnv>) => string,
+) {
+  return createMiddleware<AppEnv>(async function rateLimited(c, next) {
+    const { success } = await binding(c.env).limit({ key: `${name}:${keyOf(c)}` });
     const headers = {
       'RateLimit-Limit': String(policy.limit),
       'RateLimit-Policy': `${policy.limit};w=${policy.periodSeconds}`,
@@ -33,6 +37,14 @@ export function rateLimitByClientIp(binding: (env: Env) => RateLimit, policy: Ra
       });
     }
     await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    for (const [header, value] of Object.entries(headers)) c.res.headers.set(header, value);
   });
 }
+
+/** Cloudflare sets CF-Connecting-IP itself and overwrites any value a client sends. */
+export const rateLimitByClientIp = (name: string, binding: (env: Env) => RateLimit, policy: RateLimitPolicy) =>
+  rateLimit(name, binding, policy, (c) => c.req.header('CF-Connecting-IP') ?? 'unknown');
+
+/** For signed-in writes; must come after `requireAuth`. */
+export const rateLimitByUser = (name: string, binding: (env: Env) => RateLimit, policy: RateLimitPolicy) =>
+  rateLimit(name, binding, policy, (c) => c.var.viewer?.userId ?? 'anonymous');

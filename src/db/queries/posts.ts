@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Audience } from '../../shared/privacy';
 import type { Db } from '../client';
-import { follows, posts, uploadKeys, users, type ImageMetadata, type PostRow } from '../schema';
+import { posts, uploadKeys, users, type ImageMetadata, type PostRow } from '../schema';
 
 export type NewPost = Pick<
   PostRow,
@@ -41,6 +41,8 @@ export async function expireUploadKey(db: Db, userId: string, key: string): Prom
 export interface PostWithAuthor extends PostRow {
   username: string;
   avatarUrl: string | null;
+  /** Whether the viewer it was loaded for has liked it. */
+  isLiked: boolean;
 }
 
 /** A post with its author and how the viewer stands to them, in one query. */
@@ -49,18 +51,28 @@ export async function findPostForViewer(
   postId: string,
   viewerId: string | undefined,
 ): Promise<{ post: PostWithAuthor; audience: Audience } | undefined> {
+  // Spelled out with an alias: drizzle renders columns unqualified inside a select list.
   const followsAuthor = viewerId
-    ? sql<boolean>`exists (select 1 from ${follows} where ${follows.followerId} = ${viewerId} and ${follows.followingId} = ${posts.userId})`
+    ? sql<boolean>`exists (select 1 from follows vf where vf.follower_id = ${viewerId} and vf.following_id = "posts"."user_id")`
+    : sql<boolean>`false`;
+  const isLiked = viewerId
+    ? sql<boolean>`exists (select 1 from likes vl where vl.post_id = "posts"."id" and vl.user_id = ${viewerId})`
     : sql<boolean>`false`;
   const [row] = await db
-    .select({ post: posts, username: users.username, avatarUrl: users.avatarUrl, followsAuthor: followsAuthor.mapWith(Boolean) })
+    .select({
+      post: posts,
+      username: users.username,
+      avatarUrl: users.avatarUrl,
+      followsAuthor: followsAuthor.mapWith(Boolean),
+      isLiked: isLiked.mapWith(Boolean),
+    })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
     .where(eq(posts.id, postId))
     .limit(1);
   if (!row) return undefined;
   return {
-    post: { ...row.post, username: row.username, avatarUrl: row.avatarUrl },
+    post: { ...row.post, username: row.username, avatarUrl: row.avatarUrl, isLiked: row.isLiked },
     audience: { isAuthor: row.post.userId === viewerId, followsAuthor: row.followsAuthor },
   };
 }

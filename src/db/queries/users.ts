@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { follows, refreshTokens, sessions, users, type UserRow } from '../schema';
+import { refreshTokens, sessions, users, type UserRow } from '../schema';
 import type { NewSession } from './sessions';
 
 export interface NewUser {
@@ -44,8 +44,10 @@ export async function findUserForViewer(
   id: string,
   viewerId: string | undefined,
 ): Promise<(UserRow & { isFollowing: boolean }) | undefined> {
+  // Spelled out with an alias: inside a select list drizzle renders columns unqualified, and a bare
+  // "id" in the subquery would mean follows.id.
   const isFollowing = viewerId
-    ? sql<boolean>`exists (select 1 from ${follows} where ${follows.followerId} = ${viewerId} and ${follows.followingId} = ${users.id})`
+    ? sql<boolean>`exists (select 1 from follows vf where vf.follower_id = ${viewerId} and vf.following_id = "users"."id")`
     : sql<boolean>`false`;
   const [row] = await db
     .select({ user: users, isFollowing: isFollowing.mapWith(Boolean) })

@@ -20,6 +20,8 @@ export const follows = pgTable(
     index('idx_follows_following_id').on(t.followingId),
     // The seed's feed index: "whom does this reader follow", newest first.
     index('idx_follows_follower_created').on(t.followerId, t.createdAt.desc()),
+    // A user's followers, newest first: the followers list and the fan-out read this.
+    index('idx_follows_following_created').on(t.followingId, t.createdAt.desc(), t.id.desc()),
     check('follows_not_self', sql`${t.followerId} <> ${t.followingId}`),
   ],
 );

@@ -4,3 +4,4 @@ export * from './posts';
 export * from './sessions';
 export * from './users';
 export * from './upload-keys';
+export * from './likes';

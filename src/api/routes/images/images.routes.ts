@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { ApiError } from '../../../shared/errors';
 import { limits } from '../../../shared/limits';
 import { optionalAuth, requireAuth } from '../../middleware/auth';
+import { rateLimitByUser } from '../../middleware/rate-limit';
 import { bearerAuth, errorResponses, jsonContent, optionalBearerAuth, success } from '../../schemas/envelope';
 import { PostDetail, PostPatch, UploadAccepted, UploadForm } from '../../schemas/posts';
 
@@ -29,7 +30,7 @@ export const upload = createRoute({
     'stored; processing continues in the background (poll `GET /images/{postId}`). An `Idempotency-Key` header ' +
     'makes a retried upload safe for 24 hours.',
   security: bearerAuth,
-  middleware: [requireAuth, uploadBodyLimit] as const,
+  middleware: [requireAuth, rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads), uploadBodyLimit] as const,
   request: {
     body: { content: { 'multipart/form-data': { schema: UploadForm } }, required: true },
     headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),

@@ -4,19 +4,18 @@ import {
   deletePost,
   expireUploadKey,
   findPostByUploadKey,
-  findPostForViewer,
   insertPost,
   updatePost,
   type PostChanges,
 } from '../../../db/queries/posts';
 import type { PostRow } from '../../../db/schema';
 import { ApiError, notFound } from '../../../shared/errors';
-import { parsePublicId, toPublicId } from '../../../shared/ids';
+import { toPublicId } from '../../../shared/ids';
 import { r2Keys } from '../../../shared/images';
 import { limits } from '../../../shared/limits';
-import { canSeePost } from '../../../shared/privacy';
 import { createRouter, type AppEnv } from '../../app-env';
 import { viewerOf } from '../../middleware/auth';
+import { ownPost, visiblePost } from '../../post-access';
 import { tagsOf } from '../../schemas/posts';
 import { deletePostRoute, getPost, patchPost, upload } from './images.routes';
 import { postDetail, variantUrls } from './present';
@@ -35,21 +34,6 @@ async function acceptedAnswer(
 async function answerForRetry(c: Context<AppEnv>, earlier: PostRow) {
   const remaining = earlier.status === 'processing' ? 2 : 0;
   return c.json({ success: true as const, data: await acceptedAnswer(c, earlier, remaining) }, 200);
-}
-
-/** A visible post for the viewer, or a 404 that does not reveal whether it exists. */
-async function visiblePost(c: Context<AppEnv>, publicId: string) {
-  const id = parsePublicId('post', publicId);
-  const found = id && (await findPostForViewer(c.var.services.db, id, c.var.viewer?.userId));
-  if (!found || !canSeePost(found.post, found.audience)) throw notFound('Post');
-  return found;
-}
-
-/** The viewer's own post, or the same 404 anyone else gets. */
-async function ownPost(c: Context<AppEnv>, publicId: string) {
-  const found = await visiblePost(c, publicId);
-  if (!found.audience.isAuthor) throw notFound('Post');
-  return found.post;
 }
 
 export const imageRoutes = createRouter()
@@ -133,6 +117,11 @@ export const imageRoutes = createRouter()
       changes.longitude = body.location ? String(body.location.longitude) : null;
     }
     if (!(await updatePost(c.var.services.db, post.id, post.userId, changes))) throw notFound('Post');
+    // A post that stops being private reaches its author's followers now; one made private drops
+    // out of their feeds at their next read, which re-checks visibility.
+    if (post.privacy === 'private' && changes.privacy && changes.privacy !== 'private') {
+      await c.var.services.fanOutQueue.send({ kind: 'fan-out', postId: post.id });
+    }
     const { post: updated, audience } = await visiblePost(c, c.req.valid('param').postId);
     return c.json({ success: true as const, data: await postDetail(c.var.services.imageUrls, updated, audience.isAuthor) }, 200);
   })

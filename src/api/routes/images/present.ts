@@ -46,8 +46,7 @@ export async function postDetail(urls: ImageUrlSigner, post: PostWithAuthor, vie
     ...(viewerIsAuthor && post.status === 'failed' ? { failureReason: post.failureReason } : {}),
     likesCount: post.likesCount,
     commentsCount: post.commentsCount,
-    // Likes arrive with the social graph; until then nobody can have liked a post.
-    isLiked: false,
+    isLiked: post.isLiked,
     createdAt: post.createdAt.toISOString(),
     metadata,
   };

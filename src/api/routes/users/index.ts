@@ -1,11 +1,54 @@
+import type { Context } from 'hono';
 import { postgresErrorOf } from '../../../db/client';
+import { follow, listFollows, unfollow } from '../../../db/queries/follows';
 import { findUserById, findUserForViewer, updateProfile } from '../../../db/queries/users';
+import { applyFollow, applyUnfollow } from '../../../feed/follow-effects';
 import { ApiError, notFound } from '../../../shared/errors';
-import { parsePublicId } from '../../../shared/ids';
-import { createRouter } from '../../app-env';
+import { parsePublicId, toPublicId } from '../../../shared/ids';
+import { createRouter, type AppEnv } from '../../app-env';
 import { viewerOf } from '../../middleware/auth';
-import { getOwnProfile, getUser, patchOwnProfile } from './users.routes';
+import { pageOf } from '../../pagination';
+import { TimeIdPosition } from '../../schemas/pagination';
 import { ownProfile, publicProfile } from './present';
+import {
+  followUser,
+  getOwnProfile,
+  getUser,
+  listFollowers,
+  listFollowing,
+  patchOwnProfile,
+  unfollowUser,
+} from './users.routes';
+
+function userIdOrNotFound(publicId: string): string {
+  const id = parsePublicId('user', publicId);
+  if (!id) throw notFound('User');
+  return id;
+}
+
+async function followPage(
+  c: Context<AppEnv>,
+  direction: 'followers' | 'following',
+  publicId: string,
+  query: { limit: number; cursor?: string | undefined },
+) {
+  const { db, cursors } = c.var.services;
+  const userId = userIdOrNotFound(publicId);
+  const after = query.cursor ? await cursors.decode(TimeIdPosition, query.cursor) : undefined;
+  if (!(await findUserById(db, userId))) throw notFound('User');
+  const rows = await listFollows(db, direction, userId, c.var.viewer?.userId, query.limit + 1, after);
+  const { items, pagination } = await pageOf(rows, query.limit, cursors, (row) => ({ t: row.position, id: row.followId }));
+  return {
+    users: items.map((row) => ({
+      userId: toPublicId('user', row.id),
+      username: row.username,
+      fullName: row.fullName,
+      avatar: row.avatarUrl,
+      isFollowing: row.isFollowing,
+    })),
+    pagination,
+  };
+}
 
 export const userRoutes = createRouter()
   .openapi(getOwnProfile, async (c) => {
@@ -29,4 +72,32 @@ export const userRoutes = createRouter()
     const user = id && (await findUserForViewer(c.var.services.db, id, c.var.viewer?.userId));
     if (!user) throw notFound('User');
     return c.json({ success: true as const, data: publicProfile(user, user.isFollowing) }, 200);
+  })
+  .openapi(followUser, async (c) => {
+    const publicId = c.req.valid('param').userId;
+    const targetId = userIdOrNotFound(publicId);
+    const { userId } = viewerOf(c);
+    if (targetId === userId) throw new ApiError('UNPROCESSABLE', 'You cannot follow yourself');
+    const outcome = await follow(c.var.services.db, userId, targetId);
+    if (!outcome.found) throw notFound('User');
+    if (outcome.changed) await applyFollow(c.var.services, userId, targetId, outcome.followersCount);
+    const data = { userId: toPublicId('user', targetId), isFollowing: true, followersCount: outcome.followersCount };
+    return c.json({ success: true as const, data }, 200);
+  })
+  .openapi(unfollowUser, async (c) => {
+    const targetId = userIdOrNotFound(c.req.valid('param').userId);
+    const { userId } = viewerOf(c);
+    const outcome = await unfollow(c.var.services.db, userId, targetId);
+    if (!outcome.found) throw notFound('User');
+    await applyUnfollow(c.var.services, userId, targetId);
+    const data = { userId: toPublicId('user', targetId), isFollowing: false, followersCount: outcome.followersCount };
+    return c.json({ success: true as const, data }, 200);
+  })
+  .openapi(listFollowers, async (c) => {
+    const data = await followPage(c, 'followers', c.req.valid('param').userId, c.req.valid('query'));
+    return c.json({ success: true as const, data }, 200);
+  })
+  .openapi(listFollowing, async (c) => {
+    const data = await followPage(c, 'following', c.req.valid('param').userId, c.req.valid('query'));
+    return c.json({ success: true as const, data }, 200);
   });

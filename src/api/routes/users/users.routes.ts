@@ -2,6 +2,10 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { optionalAuth, requireAuth } from '../../middleware/auth';
 import { bearerAuth, errorResponses, jsonContent, optionalBearerAuth, success } from '../../schemas/envelope';
 import { OwnProfile, ProfilePatch, PublicProfile } from '../../schemas/users';
+import { limits } from '../../../shared/limits';
+import { rateLimitByUser } from '../../middleware/rate-limit';
+import { CursorQuery } from '../../schemas/pagination';
+import { FollowState, UserList } from '../../schemas/social';
 
 const tag = ['Users'];
 
@@ -38,3 +42,44 @@ export const getUser = createRoute({
   request: { params: z.object({ userId: z.string() }) },
   responses: { 200: jsonContent(success(PublicProfile), 'The profile'), ...errorResponses(401, 404) },
 });
+
+const UserIdParam = z.object({ userId: z.string() });
+const socialRateLimit = rateLimitByUser('social', (env) => env.SOCIAL_RATE_LIMITER, limits.rateLimits.social);
+
+export const followUser = createRoute({
+  method: 'post',
+  path: '/{userId}/follow',
+  tags: ['Social graph'],
+  summary: 'Follow a user (idempotent)',
+  security: bearerAuth,
+  middleware: [requireAuth, socialRateLimit] as const,
+  request: { params: UserIdParam },
+  responses: { 200: jsonContent(success(FollowState), 'Following'), ...errorResponses(401, 404, 422, 429) },
+});
+
+export const unfollowUser = createRoute({
+  method: 'delete',
+  path: '/{userId}/follow',
+  tags: ['Social graph'],
+  summary: 'Stop following a user (idempotent)',
+  security: bearerAuth,
+  middleware: [requireAuth, socialRateLimit] as const,
+  request: { params: UserIdParam },
+  responses: { 200: jsonContent(success(FollowState), 'Not following'), ...errorResponses(401, 404, 429) },
+});
+
+function followList(direction: 'followers' | 'following') {
+  return createRoute({
+    method: 'get',
+    path: `/{userId}/${direction}`,
+    tags: ['Social graph'],
+    summary: direction === 'followers' ? "A user's followers, newest first" : 'Whom a user follows, newest first',
+    security: optionalBearerAuth,
+    middleware: [optionalAuth] as const,
+    request: { params: UserIdParam, query: CursorQuery },
+    responses: { 200: jsonContent(success(UserList), 'A page of users'), ...errorResponses(400, 401, 404) },
+  });
+}
+
+export const listFollowers = followList('followers');
+export const listFollowing = followList('following');

@@ -1,0 +1,92 @@
+/**
+ * JPEG output for the three variants. None of the encoders writes metadata: the files hold JFIF,
+ * tables and scans only (plus the source's ICC colour profile, see below); tests check every
+ * variant with the metadata stripper as the oracle.
+ */
+import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
+import type { EncodeOptions } from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
+import { MARKER, isJpegStart, readSegmentAt, stripJpegMetadata } from '../../shared/image/jpeg-segments';
+import { withJpegEncoder } from './codecs';
+import type { SourceFormat } from './decode';
+import { encodeJpeg } from './jpeg-encoder';
+import { ORIGINAL_QUALITY, VARIANT_QUALITY } from './limits';
+import { orientedWalk, type Orientation } from './orient';
+import type { Pixels } from './pixels';
+
+/** Progressive, optimised Huffman, trellis quantisation (always on in @jsquash's build), 4:2:0 like sharp's default. */
+const VARIANT_OPTIONS: EncodeOptions = {
+  ...mozjpegDefaults,
+  quality: VARIANT_QUALITY,
+  auto_subsample: false,
+  chroma_subsample: 2,
+};
+
+const ICC_IDENTIFIER = 'ICC_PROFILE\0';
+
+function isIccSegment(bytes: Uint8Array, payloadStart: number, end: number): boolean {
+  if (end - payloadStart < ICC_IDENTIFIER.length) return false;
+  for (let i = 0; i < ICC_IDENTIFIER.length; i++) if (bytes[payloadStart + i] !== ICC_IDENTIFIER.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The source JPEG's ICC profile segments, whole. Pixels are passed through in the source's colour
+ * space (nothing here converts colour), so a Display P3 phone photo needs its profile in every
+ * variant to show the same colours as its original. A colour profile describes a colour space,
+ * not a person or a place; the metadata stripper keeps it for the same reason.
+ */
+export function iccProfileSegments(source: Uint8Array, format: SourceFormat): Uint8Array[] {
+  if (format !== 'jpeg' || !isJpegStart(source)) return [];
+  const segments: Uint8Array[] = [];
+  let at = 2;
+  for (;;) {
+    const read = readSegmentAt(source, at);
+    if (!read.ok || read.segment.end > source.length) return segments;
+    const { marker, start, payloadStart, end } = read.segment;
+    if (marker === MARKER.SOS || marker === MARKER.EOI) return segments;
+    if (marker === MARKER.APP2 && isIccSegment(source, payloadStart, end)) segments.push(source.subarray(start, end));
+    at = end;
+  }
+}
+
+/** Inserts segments after SOI and the JFIF APP0 that both encoders write first. */
+function withSegmentsAfterJfif(jpeg: Uint8Array, segments: Uint8Array[]): Uint8Array {
+  if (segments.length === 0) return jpeg;
+  const app0 = readSegmentAt(jpeg, 2);
+  const at = app0.ok && app0.segment.marker === MARKER.APP0 ? app0.segment.end : 2;
+  const out = new Uint8Array(jpeg.length + segments.reduce((sum, segment) => sum + segment.length, 0));
+  out.set(jpeg.subarray(0, at));
+  let offset = at;
+  for (const segment of segments) {
+    out.set(segment, offset);
+    offset += segment.length;
+  }
+  out.set(jpeg.subarray(at), offset);
+  return out;
+}
+
+/**
+ * The original variant. An upright JPEG keeps its own compressed data with the metadata cut out:
+ * lossless, and no decode or encode work for it at all. Anything else is re-encoded at full
+ * resolution, read through the orientation walk so no rotated copy of the pixels is made.
+ */
+export function encodeOriginal(
+  source: Uint8Array,
+  format: SourceFormat,
+  orientation: Orientation,
+  pixels: Pixels,
+  icc: Uint8Array[],
+): Uint8Array {
+  if (format === 'jpeg' && orientation === 1) return stripJpegMetadata(source);
+  const walk = orientedWalk(pixels.width, pixels.height, orientation);
+  return withSegmentsAfterJfif(encodeJpeg(pixels, ORIGINAL_QUALITY, walk), icc);
+}
+
+/** Display and thumbnail through one mozjpeg instance, released afterwards. */
+export function encodeVariants(display: Pixels, thumbnail: Pixels, icc: Uint8Array[]): Promise<[Uint8Array, Uint8Array]> {
+  return withJpegEncoder(({ codec }) => {
+    const encode = (pixels: Pixels): Uint8Array =>
+      withSegmentsAfterJfif(codec.encode(pixels.data, pixels.width, pixels.height, VARIANT_OPTIONS), icc);
+    return [encode(display), encode(thumbnail)];
+  });
+}

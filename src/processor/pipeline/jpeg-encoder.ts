@@ -1,0 +1,471 @@
+/**
+ * A baseline JPEG encoder (YCbCr 4:2:0, Annex K tables, float AAN DCT), for the original variant.
+ *
+ * Why not mozjpeg for it: mozjpeg's trellis quantisation cannot be switched off through
+ * @jsquash's options, which makes it ~200 ns per pixel (2.5 s for 12 MP), and it holds the whole
+ * image several times over in its linear memory (~16 bytes per pixel: 190 MB for 12 MP). This
+ * encoder streams one 16-row band at a time straight from the source pixels, read through an
+ * orientation walk so that a rotated original never needs a rotated copy, and its only large
+ * allocation is the output. mozjpeg stays for the display and thumbnail variants, which are
+ * small and served often, where its better compression pays.
+ *
+ * Huffman tables are optimised for the image (two passes over the entropy-coded data, no second
+ * DCT), so files are as small as libjpeg-turbo's with `optimize_coding`.
+ */
+import { orientedWalk, type OrientedWalk } from './orient';
+import type { Pixels } from './pixels';
+
+/** Annex K.1, luminance and chrominance, in natural (row-major) order. */
+const BASE_QUANT = [
+  [
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
+    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+  ],
+  [
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+  ],
+] as const;
+
+const ZIGZAG = new Uint8Array([
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50,
+  43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+]);
+
+/** AAN scale factors: the float DCT leaves each coefficient multiplied by these (jfdctflt.c). */
+const AAN_SCALE = [1, 1.387039845, 1.306562965, 1.175875602, 1, 0.785694958, 0.5411961, 0.275899379];
+
+/** libjpeg's quality scaling, so quality numbers mean what they mean in cjpeg and sharp. */
+function quantTable(base: readonly number[], quality: number): Uint8Array {
+  const q = Math.min(100, Math.max(1, Math.round(quality)));
+  const scale = q < 50 ? 5000 / q : 200 - q * 2;
+  return Uint8Array.from(base, (value) => Math.min(255, Math.max(1, Math.floor((value * scale + 50) / 100))));
+}
+
+/** Multipliers that undo the AAN scaling and quantise in one step, in natural order. */
+function quantMultipliers(table: Uint8Array): Float64Array {
+  const out = new Float64Array(64);
+  for (let row = 0; row < 8; row++) {
+    for (let col = 0; col < 8; col++) {
+      out[row * 8 + col] = 1 / (table[row * 8 + col]! * AAN_SCALE[row]! * AAN_SCALE[col]! * 8);
+    }
+  }
+  return out;
+}
+
+/**
+ * Forward DCT (AAN, as libjpeg's jfdctflt.c) of a block of level-shifted samples, then
+ * quantisation, written to `out` in zigzag order: the order the entropy coder reads.
+ */
+function dctQuantise(d: Float64Array, multipliers: Float64Array, out: Int16Array): void {
+  for (let o = 0; o < 64; o += 8) {
+    const x0 = d[o]!, x1 = d[o + 1]!, x2 = d[o + 2]!, x3 = d[o + 3]!, x4 = d[o + 4]!, x5 = d[o + 5]!, x6 = d[o + 6]!, x7 = d[o + 7]!;
+    const t0 = x0 + x7, t7 = x0 - x7, t1 = x1 + x6, t6 = x1 - x6, t2 = x2 + x5, t5 = x2 - x5, t3 = x3 + x4, t4 = x3 - x4;
+    const t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+    const z1 = (t12 + t13) * 0.707106781;
+    const u10 = t4 + t5, u11 = t5 + t6, u12 = t6 + t7;
+    const z5 = (u10 - u12) * 0.382683433;
+    const z2 = 0.5411961 * u10 + z5, z4 = 1.306562965 * u12 + z5, z3 = u11 * 0.707106781;
+    const z11 = t7 + z3, z13 = t7 - z3;
+    d[o] = t10 + t11;
+    d[o + 1] = z11 + z4;
+    d[o + 2] = t13 + z1;
+    d[o + 3] = z13 - z2;
+    d[o + 4] = t10 - t11;
+    d[o + 5] = z13 + z2;
+    d[o + 6] = t13 - z1;
+    d[o + 7] = z11 - z4;
+  }
+  for (let o = 0; o < 8; o++) {
+    const x0 = d[o]!, x1 = d[o + 8]!, x2 = d[o + 16]!, x3 = d[o + 24]!, x4 = d[o + 32]!, x5 = d[o + 40]!, x6 = d[o + 48]!, x7 = d[o + 56]!;
+    const t0 = x0 + x7, t7 = x0 - x7, t1 = x1 + x6, t6 = x1 - x6, t2 = x2 + x5, t5 = x2 - x5, t3 = x3 + x4, t4 = x3 - x4;
+    const t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+    const z1 = (t12 + t13) * 0.707106781;
+    const u10 = t4 + t5, u11 = t5 + t6, u12 = t6 + t7;
+    const z5 = (u10 - u12) * 0.382683433;
+    const z2 = 0.5411961 * u10 + z5, z4 = 1.306562965 * u12 + z5, z3 = u11 * 0.707106781;
+    const z11 = t7 + z3, z13 = t7 - z3;
+    d[o] = t10 + t11;
+    d[o + 8] = z11 + z4;
+    d[o + 16] = t13 + z1;
+    d[o + 24] = z13 - z2;
+    d[o + 32] = t10 - t11;
+    d[o + 40] = z13 + z2;
+    d[o + 48] = t13 - z1;
+    d[o + 56] = z11 - z4;
+  }
+  for (let k = 0; k < 64; k++) {
+    const natural = ZIGZAG[k]!;
+    const value = d[natural]! * multipliers[natural]!;
+    // Rounds half away from zero, as libjpeg's integer quantiser does; cheaper than Math.round.
+    out[k] = value < 0 ? -((0.5 - value) | 0) : (value + 0.5) | 0;
+  }
+}
+
+/** A Huffman table as the DHT segment writes it: code counts per length 1–16, then symbols. */
+interface HuffmanSpec {
+  counts: Uint8Array;
+  symbols: Uint8Array;
+}
+
+interface HuffmanCodes {
+  codes: Uint16Array;
+  lengths: Uint8Array;
+}
+
+function codesOf(spec: HuffmanSpec): HuffmanCodes {
+  const codes = new Uint16Array(256);
+  const lengths = new Uint8Array(256);
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= 16; length++) {
+    for (let i = 0; i < spec.counts[length - 1]!; i++) {
+      const symbol = spec.symbols[k++]!;
+      codes[symbol] = code++;
+      lengths[symbol] = length;
+    }
+    code <<= 1;
+  }
+  return { codes, lengths };
+}
+
+/**
+ * The optimal length-limited code for the symbol frequencies, by libjpeg's jpeg_gen_optimal_table
+ * (ITU T.81 K.2): Huffman's algorithm, then lengths over 16 folded back, and the all-ones code
+ * reserved by a pseudo-symbol that never occurs.
+ */
+function optimalSpec(frequencies: Uint32Array): HuffmanSpec {
+  const freq = new Float64Array(257);
+  freq.set(frequencies);
+  freq[256] = 1;
+  const codeSize = new Int32Array(257);
+  const others = new Int32Array(257).fill(-1);
+  for (;;) {
+    let c1 = -1;
+    let c2 = -1;
+    for (let i = 0; i <= 256; i++) {
+      if (freq[i]! === 0) continue;
+      if (c1 < 0 || freq[i]! <= freq[c1]!) {
+        c2 = c1;
+        c1 = i;
+      } else if (c2 < 0 || freq[i]! <= freq[c2]!) {
+        c2 = i;
+      }
+    }
+    if (c2 < 0) break;
+    freq[c1] = freq[c1]! + freq[c2]!;
+    freq[c2] = 0;
+    codeSize[c1]!++;
+    while (others[c1]! >= 0) {
+      c1 = others[c1]!;
+      codeSize[c1]!++;
+    }
+    others[c1] = c2;
+    codeSize[c2]!++;
+    while (others[c2]! >= 0) {
+      c2 = others[c2]!;
+      codeSize[c2]!++;
+    }
+  }
+  const bits = new Int32Array(33);
+  for (let i = 0; i <= 256; i++) if (codeSize[i]! > 0) bits[codeSize[i]!]!++;
+  for (let i = 32; i > 16; i--) {
+    while (bits[i]! > 0) {
+      let j = i - 2;
+      while (bits[j] === 0) j--;
+      bits[i] = bits[i]! - 2;
+      bits[i - 1]!++;
+      bits[j + 1] = bits[j + 1]! + 2;
+      bits[j]!--;
+    }
+  }
+  let longest = 16;
+  while (bits[longest] === 0) longest--;
+  bits[longest]!--;
+  const symbols: number[] = [];
+  for (let length = 1; length <= 32; length++) {
+    for (let symbol = 0; symbol < 256; symbol++) if (codeSize[symbol] === length) symbols.push(symbol);
+  }
+  return { counts: Uint8Array.from(bits.subarray(1, 17)), symbols: Uint8Array.from(symbols) };
+}
+
+/** The most a block can take: 64 codes of up to 16 + 11 bits, every byte stuffed. */
+const MAX_BLOCK_BYTES = 512;
+
+/** Appends bits to a growable byte buffer, with JPEG's 0xFF00 byte stuffing. */
+class BitWriter {
+  bytes: Uint8Array;
+  length = 0;
+  private buffer = 0;
+  private count = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(Math.max(4096, Math.ceil(capacity)));
+  }
+
+  /** Makes room for `extra` more bytes; callers reserve per block so `write` needs no check. */
+  reserve(extra: number): void {
+    if (this.length + extra <= this.bytes.length) return;
+    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
+    grown.set(this.bytes.subarray(0, this.length));
+    this.bytes = grown;
+  }
+
+  /** At most 16 bits at a time, so the 32-bit buffer never overflows. */
+  write(value: number, bitCount: number): void {
+    this.buffer = (this.buffer << bitCount) | (value & ((1 << bitCount) - 1));
+    this.count += bitCount;
+    while (this.count >= 8) {
+      this.count -= 8;
+      const byte = (this.buffer >>> this.count) & 0xff;
+      this.bytes[this.length++] = byte;
+      if (byte === 0xff) this.bytes[this.length++] = 0;
+    }
+  }
+
+  /** Pads the last byte with ones, as the standard asks before a marker. */
+  flush(): void {
+    if (this.count > 0) this.write(0x7f, 8 - this.count);
+  }
+
+  raw(data: ArrayLike<number>): void {
+    this.reserve(data.length);
+    for (let i = 0; i < data.length; i++) this.bytes[this.length++] = data[i]!;
+  }
+
+  result(): Uint8Array {
+    return this.bytes.slice(0, this.length);
+  }
+}
+
+/** Number of bits of |value|: the JPEG "size category" of a coefficient. */
+function category(value: number): number {
+  return 32 - Math.clz32(value < 0 ? -value : value);
+}
+
+/** Most high-frequency coefficients quantise to zero: the coders stop at the last non-zero one (EOB). */
+function lastNonZero(zz: Int16Array): number {
+  let k = 63;
+  while (k > 0 && zz[k] === 0) k--;
+  return k;
+}
+
+/** Pass one: counts the DC and run/size symbols a block will need (coefficients in zigzag order). */
+function countBlock(zz: Int16Array, previousDc: number, dc: Uint32Array, ac: Uint32Array): void {
+  dc[category(zz[0]! - previousDc)]!++;
+  const last = lastNonZero(zz);
+  let run = 0;
+  for (let k = 1; k <= last; k++) {
+    const value = zz[k]!;
+    if (value === 0) {
+      run++;
+      continue;
+    }
+    while (run > 15) {
+      ac[0xf0]!++;
+      run -= 16;
+    }
+    ac[(run << 4) | category(value)]!++;
+    run = 0;
+  }
+  if (last < 63) ac[0]!++;
+}
+
+/** Pass two: the same walk as countBlock, writing codes and the extra bits that follow them. */
+function writeBlock(zz: Int16Array, previousDc: number, dc: HuffmanCodes, ac: HuffmanCodes, out: BitWriter): void {
+  out.reserve(MAX_BLOCK_BYTES);
+  const diff = zz[0]! - previousDc;
+  const dcSize = category(diff);
+  out.write(dc.codes[dcSize]!, dc.lengths[dcSize]!);
+  // Negative values are sent as value - 1 in `size` bits (one's complement).
+  if (dcSize > 0) out.write(diff < 0 ? diff - 1 : diff, dcSize);
+  const last = lastNonZero(zz);
+  let run = 0;
+  for (let k = 1; k <= last; k++) {
+    const value = zz[k]!;
+    if (value === 0) {
+      run++;
+      continue;
+    }
+    while (run > 15) {
+      out.write(ac.codes[0xf0]!, ac.lengths[0xf0]!);
+      run -= 16;
+    }
+    const size = category(value);
+    const symbol = (run << 4) | size;
+    out.write(ac.codes[symbol]!, ac.lengths[symbol]!);
+    out.write(value < 0 ? value - 1 : value, size);
+    run = 0;
+  }
+  if (last < 63) out.write(ac.codes[0]!, ac.lengths[0]!);
+}
+
+/** Samples of one 16-row band of the upright image, edge pixels repeated to whole blocks. */
+interface Band {
+  y: Float64Array;
+  cb: Float64Array;
+  cr: Float64Array;
+  /** Samples per row of the luma plane; the chroma planes have half. */
+  stride: number;
+}
+
+function allocateBand(paddedWidth: number): Band {
+  return {
+    y: new Float64Array(paddedWidth * 16),
+    cb: new Float64Array((paddedWidth / 2) * 8),
+    cr: new Float64Array((paddedWidth / 2) * 8),
+    stride: paddedWidth,
+  };
+}
+
+/**
+ * Converts rows [top, top + 16) of the walk to level-shifted Y and 2×2-averaged Cb and Cr
+ * (centred chroma needs no +128, which is the level shift the DCT wants anyway). Rows and columns
+ * past the image repeat the last one, as libjpeg does, so edge blocks do not ring.
+ */
+function fillBand(band: Band, source: Uint8Array, walk: OrientedWalk, top: number): void {
+  const { y: luma, cb, cr, stride } = band;
+  const chromaStride = stride >> 1;
+  cb.fill(0);
+  cr.fill(0);
+  const step = walk.stepX * 4;
+  for (let row = 0; row < 16; row++) {
+    const sourceRow = Math.min(top + row, walk.height - 1);
+    let p = (walk.origin + sourceRow * walk.stepY) * 4;
+    const lumaRow = row * stride;
+    const chromaRow = (row >> 1) * chromaStride;
+    for (let x = 0; x < stride; x++) {
+      const r = source[p]!, g = source[p + 1]!, b = source[p + 2]!;
+      luma[lumaRow + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
+      const c = chromaRow + (x >> 1);
+      cb[c] = cb[c]! + (-0.0421839730 * r - 0.082816027 * g + 0.125 * b);
+      cr[c] = cr[c]! + (0.125 * r - 0.1046718973 * g - 0.0203281028 * b);
+      if (x < walk.width - 1) p += step;
+    }
+  }
+}
+
+function copyBlock(plane: Float64Array, stride: number, x: number, y: number, block: Float64Array): void {
+  let i = 0;
+  for (let row = 0; row < 8; row++) {
+    let from = (y + row) * stride + x;
+    for (let col = 0; col < 8; col++) block[i++] = plane[from++]!;
+  }
+}
+
+/** Component 0 is luma, 1 and 2 chroma; coefficients arrive quantised, in zigzag order. */
+type BlockSink = (zz: Int16Array, component: 0 | 1 | 2) => void;
+
+/**
+ * Hands every block of every `bandStep`-th band to `sink` in file order: the four luma blocks of
+ * each 16×16 MCU, then Cb, then Cr.
+ */
+function forEachBlock(source: Uint8Array, walk: OrientedWalk, multipliers: [Float64Array, Float64Array], sink: BlockSink, bandStep = 1): void {
+  const paddedWidth = Math.ceil(walk.width / 16) * 16;
+  const band = allocateBand(paddedWidth);
+  const block = new Float64Array(64);
+  const zz = new Int16Array(64);
+  const emit = (plane: Float64Array, stride: number, x: number, y: number, component: 0 | 1 | 2): void => {
+    copyBlock(plane, stride, x, y, block);
+    dctQuantise(block, multipliers[component === 0 ? 0 : 1], zz);
+    sink(zz, component);
+  };
+  for (let top = 0; top < walk.height; top += 16 * bandStep) {
+    fillBand(band, source, walk, top);
+    for (let x = 0; x < paddedWidth; x += 16) {
+      emit(band.y, paddedWidth, x, 0, 0);
+      emit(band.y, paddedWidth, x + 8, 0, 0);
+      emit(band.y, paddedWidth, x, 8, 0);
+      emit(band.y, paddedWidth, x + 8, 8, 0);
+      emit(band.cb, paddedWidth >> 1, x >> 1, 0, 1);
+      emit(band.cr, paddedWidth >> 1, x >> 1, 0, 2);
+    }
+  }
+}
+
+function segment(out: BitWriter, marker: number, payload: ArrayLike<number>): void {
+  const length = payload.length + 2;
+  out.raw([0xff, marker, length >> 8, length & 0xff]);
+  out.raw(payload);
+}
+
+function writeHeaders(out: BitWriter, walk: OrientedWalk, tables: [Uint8Array, Uint8Array], specs: HuffmanSpec[]): void {
+  out.raw([0xff, 0xd8]);
+  // JFIF 1.01, no density information, no thumbnail.
+  segment(out, 0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  tables.forEach((table, id) => segment(out, 0xdb, [id, ...Array.from(ZIGZAG, (natural) => table[natural]!)]));
+  const { width, height } = walk;
+  // Three components: Y sampled 2×2 (4:2:0) with table 0, Cb and Cr 1×1 with table 1.
+  segment(out, 0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  // Table class and id in the order of `specs`: DC luma, DC chroma, AC luma, AC chroma.
+  const dhtIds = [0x00, 0x01, 0x10, 0x11];
+  specs.forEach((spec, i) => segment(out, 0xc4, [dhtIds[i]!, ...spec.counts, ...spec.symbols]));
+  segment(out, 0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
+}
+
+/**
+ * Huffman statistics come from every 4th band of a large image: pass one then costs a quarter of
+ * a full DCT pass, and the tables lose well under 1% against full statistics (measured in
+ * docs/image-pipeline.md), because a photo's symbol mix is much the same across its height.
+ */
+function statisticsBandStep(height: number): number {
+  return height >= 16 * 64 ? 4 : 1;
+}
+
+/** Baseline 8-bit JPEG: DC differences need up to 11 bits, AC coefficients up to 10. */
+const DC_SYMBOLS: readonly number[] = Array.from({ length: 12 }, (_, size) => size);
+
+function acSymbols(): number[] {
+  const symbols = [0x00, 0xf0];
+  for (let run = 0; run < 16; run++) for (let size = 1; size <= 10; size++) symbols.push((run << 4) | size);
+  return symbols;
+}
+
+const AC_SYMBOLS: readonly number[] = acSymbols();
+
+/** Sampled statistics may miss a symbol the full image needs; every possible one gets a code. */
+function everySymbolOnce(counts: Uint32Array, symbols: readonly number[]): void {
+  for (const symbol of symbols) if (counts[symbol] === 0) counts[symbol] = 1;
+}
+
+/** JPEG's size limit: dimensions are 16-bit fields. */
+export const MAX_JPEG_SIDE = 65_535;
+
+/**
+ * Encodes the upright image that `walk` reads from `source` (default: as stored). The result is a
+ * plain JFIF file: no EXIF, XMP, comments or anything else beyond what decoding needs.
+ */
+export function encodeJpeg(source: Pixels, quality: number, walk: OrientedWalk = orientedWalk(source.width, source.height, 1)): Uint8Array {
+  if (walk.width > MAX_JPEG_SIDE || walk.height > MAX_JPEG_SIDE) throw new RangeError('JPEG sides are limited to 65535 pixels');
+  const tables: [Uint8Array, Uint8Array] = [quantTable(BASE_QUANT[0], quality), quantTable(BASE_QUANT[1], quality)];
+  const multipliers: [Float64Array, Float64Array] = [quantMultipliers(tables[0]), quantMultipliers(tables[1])];
+  const dcCounts = [new Uint32Array(256), new Uint32Array(256)];
+  const acCounts = [new Uint32Array(256), new Uint32Array(256)];
+  const lastDc = [0, 0, 0];
+  forEachBlock(
+    source.data,
+    walk,
+    multipliers,
+    (zz, component) => {
+      const table = component === 0 ? 0 : 1;
+      countBlock(zz, lastDc[component]!, dcCounts[table]!, acCounts[table]!);
+      lastDc[component] = zz[0]!;
+    },
+    statisticsBandStep(walk.height),
+  );
+  for (const counts of dcCounts) everySymbolOnce(counts, DC_SYMBOLS);
+  for (const counts of acCounts) everySymbolOnce(counts, AC_SYMBOLS);
+  const specs = [...dcCounts, ...acCounts].map(optimalSpec);
+  const [dcLuma, dcChroma, acLuma, acChroma] = specs.map(codesOf) as [HuffmanCodes, HuffmanCodes, HuffmanCodes, HuffmanCodes];
+  const out = new BitWriter(walk.width * walk.height * 0.3);
+  writeHeaders(out, walk, tables, specs);
+  lastDc.fill(0);
+  forEachBlock(source.data, walk, multipliers, (zz, component) => {
+    const luma = component === 0;
+    writeBlock(zz, lastDc[component]!, luma ? dcLuma : dcChroma, luma ? acLuma : acChroma, out);
+    lastDc[component] = zz[0]!;
+  });
+  out.flush();
+  out.raw([0xff, 0xd9]);
+  return out.result();
+}

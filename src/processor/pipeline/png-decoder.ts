@@ -1,0 +1,367 @@
+/**
+ * A PNG decoder in TypeScript on top of the platform's DecompressionStream.
+ *
+ * Why not @jsquash/png: its wasm-bindgen glue keeps a single instance per isolate that cannot be
+ * replaced, so its linear memory would keep the high-water mark of the largest PNG ever decoded
+ * (input + 4 bytes per pixel, e.g. 73 MB after one 12 MP PNG) for the isolate's whole life, and it
+ * returns a second copy of the pixels on the JavaScript side. Here zlib runs natively, rows are
+ * unfiltered as they stream out, and the only large allocation is the RGBA result.
+ *
+ * Supports every standard colour type and bit depth, tRNS transparency and Adam7 interlacing.
+ * 16-bit samples keep their high byte. Ancillary chunks (gamma, ICC, text, EXIF) are ignored.
+ */
+import { UndecodableImageError } from './errors';
+import { allocatePixels, type Pixels } from './pixels';
+
+const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+const COLOR = { gray: 0, rgb: 2, palette: 3, grayAlpha: 4, rgba: 6 } as const;
+
+const SAMPLES_PER_PIXEL: Readonly<Record<number, number>> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+
+const ALLOWED_DEPTHS: Readonly<Record<number, readonly number[]>> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
+
+interface Header {
+  width: number;
+  height: number;
+  bitDepth: number;
+  colorType: number;
+  interlaced: boolean;
+}
+
+interface PngParts {
+  header: Header;
+  /** RGBA per palette index; absent entries are opaque black. */
+  palette: Uint8Array | null;
+  /** For gray and RGB images: the one sample value (per channel) that is fully transparent. */
+  transparentKey: number[] | null;
+  compressed: Uint8Array[];
+}
+
+/** One Adam7 pass (or the whole image when not interlaced): which pixels its rows carry. */
+interface Pass {
+  x0: number;
+  y0: number;
+  dx: number;
+  dy: number;
+  width: number;
+  height: number;
+}
+
+function corrupt(message: string): UndecodableImageError {
+  return new UndecodableImageError('corrupt', `The PNG is damaged: ${message}`);
+}
+
+function truncated(): UndecodableImageError {
+  return new UndecodableImageError('truncated', 'The PNG file ends before its image data does');
+}
+
+function uint32(bytes: Uint8Array, at: number): number {
+  return (((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0)) >>> 0;
+}
+
+function chunkType(bytes: Uint8Array, at: number): string {
+  return String.fromCharCode(bytes[at] ?? 0, bytes[at + 1] ?? 0, bytes[at + 2] ?? 0, bytes[at + 3] ?? 0);
+}
+
+function readHeader(data: Uint8Array): Header {
+  const header = {
+    width: uint32(data, 0),
+    height: uint32(data, 4),
+    bitDepth: data[8] ?? 0,
+    colorType: data[9] ?? 0,
+    interlaced: data[12] === 1,
+  };
+  const depths = ALLOWED_DEPTHS[header.colorType];
+  if (data.length < 13 || header.width === 0 || header.height === 0) throw corrupt('bad IHDR');
+  if (!depths?.includes(header.bitDepth)) throw corrupt(`colour type ${header.colorType} with bit depth ${header.bitDepth}`);
+  if (data[10] !== 0 || data[11] !== 0 || (data[12] ?? 0) > 1) throw corrupt('unknown compression, filter or interlace method');
+  return header;
+}
+
+function readPalette(plte: Uint8Array, trns: Uint8Array | null): Uint8Array {
+  const palette = new Uint8Array(256 * 4);
+  for (let i = 0; i < 256; i++) palette[i * 4 + 3] = 255;
+  for (let i = 0; i * 3 + 2 < plte.length && i < 256; i++) {
+    palette.set(plte.subarray(i * 3, i * 3 + 3), i * 4);
+    if (trns && i < trns.length) palette[i * 4 + 3] = trns[i] ?? 255;
+  }
+  return palette;
+}
+
+function readTransparentKey(trns: Uint8Array, colorType: number): number[] | null {
+  const channels = colorType === COLOR.gray ? 1 : colorType === COLOR.rgb ? 3 : 0;
+  if (channels === 0 || trns.length < channels * 2) return null;
+  return Array.from({ length: channels }, (_, i) => ((trns[i * 2] ?? 0) << 8) | (trns[i * 2 + 1] ?? 0));
+}
+
+/** Splits the file into the chunks decoding needs; checks order only as far as decoding depends on it. */
+function readChunks(bytes: Uint8Array): PngParts {
+  if (!SIGNATURE.every((value, i) => bytes[i] === value)) throw corrupt('not a PNG signature');
+  let header: Header | null = null;
+  let plte: Uint8Array | null = null;
+  let trns: Uint8Array | null = null;
+  const compressed: Uint8Array[] = [];
+  let at = 8;
+  for (;;) {
+    if (at + 8 > bytes.length) throw truncated();
+    const length = uint32(bytes, at);
+    const type = chunkType(bytes, at + 4);
+    const dataStart = at + 8;
+    if (dataStart + length + 4 > bytes.length) throw truncated();
+    const data = bytes.subarray(dataStart, dataStart + length);
+    if (type === 'IHDR') header = readHeader(data);
+    else if (type === 'PLTE') plte = data;
+    else if (type === 'tRNS') trns = data;
+    else if (type === 'IDAT') compressed.push(data);
+    else if (type === 'IEND') break;
+    at = dataStart + length + 4;
+  }
+  if (!header) throw corrupt('no IHDR');
+  if (compressed.length === 0) throw corrupt('no image data');
+  if (header.colorType === COLOR.palette && !plte) throw corrupt('palette image without PLTE');
+  return {
+    header,
+    palette: header.colorType === COLOR.palette && plte ? readPalette(plte, trns) : null,
+    transparentKey: trns ? readTransparentKey(trns, header.colorType) : null,
+    compressed,
+  };
+}
+
+const ADAM7: readonly [number, number, number, number][] = [
+  [0, 0, 8, 8],
+  [4, 0, 8, 8],
+  [0, 4, 4, 8],
+  [2, 0, 4, 4],
+  [0, 2, 2, 4],
+  [1, 0, 2, 2],
+  [0, 1, 1, 2],
+];
+
+function passesOf(header: Header): Pass[] {
+  const { width, height } = header;
+  if (!header.interlaced) return [{ x0: 0, y0: 0, dx: 1, dy: 1, width, height }];
+  return ADAM7.map(([x0, y0, dx, dy]) => ({
+    x0,
+    y0,
+    dx,
+    dy,
+    width: Math.max(0, Math.ceil((width - x0) / dx)),
+    height: Math.max(0, Math.ceil((height - y0) / dy)),
+  })).filter((pass) => pass.width > 0 && pass.height > 0);
+}
+
+function paeth(left: number, up: number, upLeft: number): number {
+  const p = left + up - upLeft;
+  const pa = Math.abs(p - left);
+  const pb = Math.abs(p - up);
+  const pc = Math.abs(p - upLeft);
+  if (pa <= pb && pa <= pc) return left;
+  return pb <= pc ? up : upLeft;
+}
+
+/** Reverses the row filter in place; `previous` is the pass's previous unfiltered row (zeros at the top). */
+function unfilter(filter: number, row: Uint8Array, previous: Uint8Array, bytesPerPixel: number): void {
+  const length = row.length;
+  switch (filter) {
+    case 0:
+      return;
+    case 1:
+      for (let i = bytesPerPixel; i < length; i++) row[i] = (row[i]! + row[i - bytesPerPixel]!) & 0xff;
+      return;
+    case 2:
+      for (let i = 0; i < length; i++) row[i] = (row[i]! + previous[i]!) & 0xff;
+      return;
+    case 3:
+      for (let i = 0; i < length; i++) {
+        const left = i >= bytesPerPixel ? row[i - bytesPerPixel]! : 0;
+        row[i] = (row[i]! + ((left + previous[i]!) >> 1)) & 0xff;
+      }
+      return;
+    case 4:
+      for (let i = 0; i < length; i++) {
+        const left = i >= bytesPerPixel ? row[i - bytesPerPixel]! : 0;
+        const upLeft = i >= bytesPerPixel ? previous[i - bytesPerPixel]! : 0;
+        row[i] = (row[i]! + paeth(left, previous[i]!, upLeft)) & 0xff;
+      }
+      return;
+    default:
+      throw corrupt(`unknown row filter ${filter}`);
+  }
+}
+
+/** Reads sample `index` of a row of `bitDepth`-bit samples, unscaled. */
+function rawSampleReader(bitDepth: number): (row: Uint8Array, index: number) => number {
+  if (bitDepth === 8) return (row, index) => row[index]!;
+  if (bitDepth === 16) return (row, index) => (row[index * 2]! << 8) | row[index * 2 + 1]!;
+  const perByte = 8 / bitDepth;
+  const mask = (1 << bitDepth) - 1;
+  return (row, index) => (row[Math.floor(index / perByte)]! >> (8 - bitDepth * ((index % perByte) + 1))) & mask;
+}
+
+/** Scales a raw sample to 0–255; 16-bit samples keep their high byte. */
+function toByteScaler(bitDepth: number): (sample: number) => number {
+  if (bitDepth === 8) return (sample) => sample;
+  if (bitDepth === 16) return (sample) => sample >> 8;
+  const scale = 255 / ((1 << bitDepth) - 1);
+  return (sample) => sample * scale;
+}
+
+type RowWriter = (row: Uint8Array, pass: Pass, passY: number) => void;
+
+/** The common case, 8-bit RGB or RGBA without a transparent key, without per-sample calls. */
+function rgb8Writer(out: Pixels, channels: 3 | 4): RowWriter {
+  const { data, width } = out;
+  return (row, pass, passY) => {
+    let o = ((pass.y0 + passY * pass.dy) * width + pass.x0) * 4;
+    const step = pass.dx * 4;
+    for (let s = 0; s < pass.width * channels; s += channels, o += step) {
+      data[o] = row[s]!;
+      data[o + 1] = row[s + 1]!;
+      data[o + 2] = row[s + 2]!;
+      data[o + 3] = channels === 4 ? row[s + 3]! : 255;
+    }
+  };
+}
+
+/** Any colour type and depth, one sample at a time. */
+function genericWriter(parts: PngParts, out: Pixels): RowWriter {
+  const { bitDepth, colorType } = parts.header;
+  const raw = rawSampleReader(bitDepth);
+  const toByte = toByteScaler(bitDepth);
+  const channels = SAMPLES_PER_PIXEL[colorType]!;
+  const gray = colorType === COLOR.gray || colorType === COLOR.grayAlpha;
+  const hasAlpha = colorType === COLOR.grayAlpha || colorType === COLOR.rgba;
+  const key = parts.transparentKey;
+  const isKey = (row: Uint8Array, s: number): boolean =>
+    key !== null && (gray ? raw(row, s) === key[0] : raw(row, s) === key[0] && raw(row, s + 1) === key[1] && raw(row, s + 2) === key[2]);
+  const { data, width } = out;
+  return (row, pass, passY) => {
+    const y = pass.y0 + passY * pass.dy;
+    for (let px = 0; px < pass.width; px++) {
+      const o = (y * width + pass.x0 + px * pass.dx) * 4;
+      const s = px * channels;
+      if (colorType === COLOR.palette) {
+        const entry = raw(row, s) * 4;
+        data.set(parts.palette!.subarray(entry, entry + 4), o);
+        continue;
+      }
+      const first = toByte(raw(row, s));
+      data[o] = first;
+      data[o + 1] = gray ? first : toByte(raw(row, s + 1));
+      data[o + 2] = gray ? first : toByte(raw(row, s + 2));
+      data[o + 3] = hasAlpha ? toByte(raw(row, s + channels - 1)) : isKey(row, s) ? 0 : 255;
+    }
+  };
+}
+
+/** Converts one unfiltered row into RGBA pixels of the output image. */
+function rowWriter(parts: PngParts, out: Pixels): RowWriter {
+  const { bitDepth, colorType } = parts.header;
+  if (bitDepth === 8 && colorType === COLOR.rgba) return rgb8Writer(out, 4);
+  if (bitDepth === 8 && colorType === COLOR.rgb && !parts.transparentKey) return rgb8Writer(out, 3);
+  return genericWriter(parts, out);
+}
+
+/**
+ * Feeds the filtered scanlines, in whatever pieces inflate produces them, through unfiltering to
+ * the row writer; reports whether every row of every pass arrived.
+ */
+class ScanlineAssembler {
+  private passIndex = 0;
+  private passY = 0;
+  private filled = 0;
+  private row: Uint8Array;
+  private previous: Uint8Array;
+  private readonly bytesPerPixel: number;
+
+  constructor(
+    private readonly header: Header,
+    private readonly passes: Pass[],
+    private readonly write: RowWriter,
+  ) {
+    const bitsPerPixel = SAMPLES_PER_PIXEL[header.colorType]! * header.bitDepth;
+    this.bytesPerPixel = Math.max(1, bitsPerPixel >> 3);
+    this.row = new Uint8Array(1 + this.rowBytes(passes[0]!));
+    this.previous = new Uint8Array(this.row.length - 1);
+  }
+
+  get complete(): boolean {
+    return this.passIndex >= this.passes.length;
+  }
+
+  private rowBytes(pass: Pass): number {
+    return Math.ceil((pass.width * SAMPLES_PER_PIXEL[this.header.colorType]! * this.header.bitDepth) / 8);
+  }
+
+  push(chunk: Uint8Array): void {
+    let at = 0;
+    while (at < chunk.length && !this.complete) {
+      const take = Math.min(this.row.length - this.filled, chunk.length - at);
+      this.row.set(chunk.subarray(at, at + take), this.filled);
+      this.filled += take;
+      at += take;
+      if (this.filled === this.row.length) this.finishRow();
+    }
+  }
+
+  private finishRow(): void {
+    const pass = this.passes[this.passIndex]!;
+    const scanline = this.row.subarray(1);
+    unfilter(this.row[0]!, scanline, this.previous, this.bytesPerPixel);
+    this.write(scanline, pass, this.passY);
+    this.previous.set(scanline);
+    this.filled = 0;
+    if (++this.passY < pass.height) return;
+    this.passY = 0;
+    const next = this.passes[++this.passIndex];
+    if (!next) return;
+    this.row = new Uint8Array(1 + this.rowBytes(next));
+    this.previous = new Uint8Array(this.row.length - 1);
+  }
+}
+
+const INFLATE_INPUT_SLICE = 64 * 1024;
+
+async function inflateInto(compressed: Uint8Array[], assembler: ScanlineAssembler): Promise<void> {
+  const stream = new DecompressionStream('deflate');
+  const writer = stream.writable.getWriter();
+  const writing = (async () => {
+    // Fed in small copies: a single IDAT can hold the whole 20 MB file, and slices own their buffer.
+    for (const piece of compressed) {
+      for (let at = 0; at < piece.length; at += INFLATE_INPUT_SLICE) await writer.write(piece.slice(at, at + INFLATE_INPUT_SLICE));
+    }
+    await writer.close();
+  })();
+  // Reading stops at the last row: extra data after it (or a zlib bomb) is never inflated.
+  writing.catch(() => {});
+  const reader = stream.readable.getReader();
+  try {
+    while (!assembler.complete) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      assembler.push(value);
+    }
+  } catch (error) {
+    if (error instanceof UndecodableImageError) throw error;
+    throw new UndecodableImageError('truncated', 'The PNG image data is cut short or damaged', { cause: error });
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  if (!assembler.complete) throw truncated();
+}
+
+/** Decodes to RGBA with the image's own alpha (see compositeOnWhite). */
+export async function decodePng(bytes: Uint8Array): Promise<Pixels> {
+  const parts = readChunks(bytes);
+  const out = allocatePixels(parts.header.width, parts.header.height);
+  const assembler = new ScanlineAssembler(parts.header, passesOf(parts.header), rowWriter(parts, out));
+  await inflateInto(parts.compressed, assembler);
+  return out;
+}

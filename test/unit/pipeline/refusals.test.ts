@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_PIXELS, processImage, setPipelineProbe, UndecodableImageError, type UndecodableReason } from '../../../src/processor/pipeline/index';
+import { isStartOfFrame, readSegmentAt } from '../../../src/shared/image/jpeg-segments';
+import { corpusAvailable, readCorpus } from '../../fixtures/corpus';
+import { photoLikePicture, solidPicture } from '../../fixtures/images/patterns';
+import { encodePng, pngChunk } from '../../fixtures/images/png-writer';
+import { encodeTestJpeg } from './support';
+
+async function refusal(run: Promise<unknown>): Promise<UndecodableReason> {
+  const error = await run.then(
+    () => null,
+    (thrown: unknown) => thrown,
+  );
+  expect(error).toBeInstanceOf(UndecodableImageError);
+  return (error as UndecodableImageError).reason;
+}
+
+/** A copy of the JPEG whose frame header claims another size; the data stays that of the small picture. */
+function withClaimedSize(jpeg: Uint8Array, width: number, height: number): Uint8Array {
+  const out = jpeg.slice();
+  let at = 2;
+  for (;;) {
+    const read = readSegmentAt(out, at);
+    if (!read.ok) throw new Error('no SOF');
+    if (isStartOfFrame(read.segment.marker)) {
+      const p = read.segment.payloadStart;
+      out.set([height >> 8, height & 0xff, width >> 8, width & 0xff], p + 1);
+      return out;
+    }
+    at = read.segment.end;
+  }
+}
+
+describe('images the processor refuses', () => {
+  const instantiated: string[] = [];
+  afterEach(() => {
+    setPipelineProbe(null);
+    instantiated.length = 0;
+  });
+
+  it('refuses a truncated JPEG instead of serving grey fill', async () => {
+    const jpeg = await encodeTestJpeg(photoLikePicture(800, 600));
+    expect(await refusal(processImage(jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), 'jpeg', 1))).toBe('truncated');
+    // Cut just before the end-of-image marker: every scan byte is there but one.
+    expect(await refusal(processImage(jpeg.subarray(0, jpeg.length - 3), 'jpeg', 1))).toBe('truncated');
+  });
+
+  it.skipIf(!corpusAvailable)('refuses the corpus’s 12 MP photo whose data ends early', async () => {
+    expect(await refusal(processImage(await readCorpus('broken/corrupted.jpg'), 'jpeg', 1))).toMatch(/truncated|corrupt/);
+  });
+
+  it(`refuses more than ${MAX_PIXELS / 1e6} megapixels from the header, before any decoder exists`, async () => {
+    setPipelineProbe({ codecReturned: (codec) => instantiated.push(codec) });
+    const side = Math.ceil(Math.sqrt(MAX_PIXELS)) + 1;
+    const bomb = withClaimedSize(await encodeTestJpeg(solidPicture(64, 64, [0, 0, 0])), side, side);
+    instantiated.length = 0;
+    expect(await refusal(processImage(bomb, 'jpeg', 1))).toBe('too-many-pixels');
+
+    // A PNG whose header claims 10 000 × 10 000: 400 MB of RGBA, were it believed.
+    const png = await encodePng(solidPicture(16, 16, [0, 0, 0]), { colourType: 'rgb' });
+    const ihdr = pngChunk('IHDR', Uint8Array.from([0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10, 8, 2, 0, 0, 0]));
+    const pngBomb = new Uint8Array([...png.subarray(0, 8), ...ihdr, ...png.subarray(8 + 25)]);
+    expect(await refusal(processImage(pngBomb, 'png', 1))).toBe('too-many-pixels');
+    expect(instantiated).toEqual([]);
+  });
+
+  it('refuses a file that is not of the format it was sent as, or not an image', async () => {
+    const png = await encodePng(solidPicture(8, 8, [1, 2, 3]), { colourType: 'rgb' });
+    expect(await refusal(processImage(png, 'jpeg', 1))).toBe('format-mismatch');
+    expect(await refusal(processImage(new TextEncoder().encode('<svg/>'), 'png', 1))).toBe('format-mismatch');
+    expect(await refusal(processImage(new Uint8Array(0), 'webp', 1))).toBe('format-mismatch');
+  });
+
+  it('refuses truncated and damaged PNGs', async () => {
+    const png = await encodePng(photoLikePicture(300, 200), { colourType: 'rgb' });
+    expect(await refusal(processImage(png.subarray(0, png.length >> 1), 'png', 1))).toBe('truncated');
+    const damaged = png.slice();
+    // Inside the first IDAT's zlib data: the stream no longer inflates.
+    damaged.fill(0xff, 60, 90);
+    expect(await refusal(processImage(damaged, 'png', 1))).toMatch(/truncated|corrupt/);
+  });
+
+  it('refuses a damaged WebP', async () => {
+    const { encodeWebp } = await import('../../fixtures/images/webp-writer');
+    const webp = await encodeWebp(photoLikePicture(300, 200));
+    expect(await refusal(processImage(webp.subarray(0, webp.length >> 1), 'webp', 1))).toMatch(/truncated|corrupt/);
+  });
+
+  it('still decodes after a codec failed: each call has a fresh instance', async () => {
+    const jpeg = await encodeTestJpeg(photoLikePicture(300, 200));
+    const garbage = jpeg.slice();
+    garbage.fill(0x55, 700, jpeg.length - 2);
+    await processImage(garbage, 'jpeg', 1).catch(() => {});
+    expect((await processImage(jpeg, 'jpeg', 1)).width).toBe(300);
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * Shared by the pipeline tests: codec set-up, encoding fixtures, decoding results, comparing pixels.
+ */
+import { expect } from 'vitest';
+import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
+import { initCodecs } from '../../../src/processor/pipeline/index';
+import { withJpegDecoder, withJpegEncoder } from '../../../src/processor/pipeline/codecs';
+import { codecModules } from '../../../src/processor/pipeline/wasm-modules';
+import { isStartOfFrame, MARKER, readSegmentAt } from '../../../src/shared/image/jpeg-segments';
+import type { RgbaImage, Rgb } from '../../fixtures/images/patterns';
+
+initCodecs(codecModules);
+
+/** A camera-like JPEG of the picture (mozjpeg, 4:2:0), without any metadata yet. */
+export async function encodeTestJpeg(image: RgbaImage, quality = 92): Promise<Uint8Array> {
+  return withJpegEncoder(({ codec }) =>
+    codec.encode(image.data, image.width, image.height, { ...mozjpegDefaults, quality, auto_subsample: false, chroma_subsample: 2 }).slice(),
+  );
+}
+
+/** Decodes with mozjpeg, independently of the pipeline's own decode stage. */
+export async function decodeJpeg(bytes: Uint8Array): Promise<RgbaImage> {
+  return withJpegDecoder(({ codec }) => {
+    const image = codec.decode(bytes, false);
+    if (!image) throw new Error('not decodable');
+    return { data: new Uint8Array(image.data), width: image.width, height: image.height };
+  });
+}
+
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((value, i) => value === b[i]);
+}
+
+/** Mean colour of each cell of a `columns` × `rows` grid over the picture. */
+export function gridMeans(image: RgbaImage, columns: number, rows: number): Rgb[] {
+  const cells: Rgb[] = [];
+  for (let cy = 0; cy < rows; cy++) {
+    for (let cx = 0; cx < columns; cx++) {
+      const x0 = Math.floor((cx * image.width) / columns), x1 = Math.floor(((cx + 1) * image.width) / columns);
+      const y0 = Math.floor((cy * image.height) / rows), y1 = Math.floor(((cy + 1) * image.height) / rows);
+      const sum = [0, 0, 0];
+      for (let y = y0; y < y1; y++) {
+        for (let x = x0; x < x1; x++) for (let c = 0; c < 3; c++) sum[c]! += image.data[(y * image.width + x) * 4 + c]!;
+      }
+      const count = (x1 - x0) * (y1 - y0);
+      cells.push([sum[0]! / count, sum[1]! / count, sum[2]! / count]);
+    }
+  }
+  return cells;
+}
+
+/** Largest difference of any channel of any cell. */
+export function largestCellDifference(a: Rgb[], b: Rgb[]): number {
+  expect(a.length).toBe(b.length);
+  return Math.max(...a.flatMap((cell, i) => cell.map((value, c) => Math.abs(value - b[i]![c]!))));
+}
+
+export function expectColourNear(actual: Rgb, expected: Rgb, tolerance: number): void {
+  actual.forEach((value, c) => expect(Math.abs(value - expected[c]!), `channel ${c}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance));
+}
+
+/** The marker codes of a JPEG's header segments, in order, up to and including the first SOS. */
+export function headerMarkers(jpeg: Uint8Array): number[] {
+  const markers: number[] = [];
+  let at = 2;
+  for (;;) {
+    const read = readSegmentAt(jpeg, at);
+    if (!read.ok) throw new Error(`unreadable JPEG header at ${at}`);
+    markers.push(read.segment.marker);
+    if (read.segment.marker === MARKER.SOS) return markers;
+    at = read.segment.end;
+  }
+}
+
+/** Width and height from the SOF segment. */
+export function jpegSize(jpeg: Uint8Array): { width: number; height: number } {
+  let at = 2;
+  for (;;) {
+    const read = readSegmentAt(jpeg, at);
+    if (!read.ok) throw new Error('no frame header');
+    const { marker, payloadStart, end } = read.segment;
+    if (isStartOfFrame(marker)) {
+      const p = payloadStart;
+      return { height: (jpeg[p + 1]! << 8) | jpeg[p + 2]!, width: (jpeg[p + 3]! << 8) | jpeg[p + 4]! };
+    }
+    at = end;
+  }
+}

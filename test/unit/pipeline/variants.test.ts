@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { processImage } from '../../../src/processor/pipeline/index';
+import { stripJpegMetadata } from '../../../src/shared/image/jpeg-segments';
+import { buildExifApp1, withExif } from '../../fixtures/exif-builder';
+import { photoLikePicture, quadrantPicture, solidPicture, splitPicture, storedForOrientation, type Rgb } from '../../fixtures/images/patterns';
+import { encodePng } from '../../fixtures/images/png-writer';
+import { encodeWebp } from '../../fixtures/images/webp-writer';
+import { decodeJpeg, encodeTestJpeg, expectColourNear, gridMeans, jpegSize, largestCellDifference } from './support';
+
+async function sizesOf(width: number, height: number, orientation = 1) {
+  const result = await processImage(await encodeTestJpeg(photoLikePicture(width, height)), 'jpeg', orientation);
+  const sizes = (['thumbnail', 'display', 'original'] as const).map((name) => {
+    const header = jpegSize(result[name].bytes);
+    expect([result[name].width, result[name].height], `${name} reported vs encoded`).toEqual([header.width, header.height]);
+    return [header.width, header.height];
+  });
+  return { thumbnail: sizes[0], display: sizes[1], original: sizes[2], width: result.width, height: result.height };
+}
+
+describe('variant sizes', () => {
+  it('fits the longest side to 320 and 1080', async () => {
+    expect(await sizesOf(2000, 1000)).toEqual({ thumbnail: [320, 160], display: [1080, 540], original: [2000, 1000], width: 2000, height: 1000 });
+    expect(await sizesOf(1000, 2000)).toEqual({ thumbnail: [160, 320], display: [540, 1080], original: [1000, 2000], width: 1000, height: 2000 });
+  });
+
+  it('never upscales a smaller source', async () => {
+    expect(await sizesOf(800, 600)).toEqual({ thumbnail: [320, 240], display: [800, 600], original: [800, 600], width: 800, height: 600 });
+    expect(await sizesOf(200, 100)).toEqual({ thumbnail: [200, 100], display: [200, 100], original: [200, 100], width: 200, height: 100 });
+    expect(await sizesOf(1, 1)).toEqual({ thumbnail: [1, 1], display: [1, 1], original: [1, 1], width: 1, height: 1 });
+  });
+
+  it('keeps sizes at exactly the limits, and extreme aspect ratios', async () => {
+    expect(await sizesOf(1080, 1080)).toEqual({ thumbnail: [320, 320], display: [1080, 1080], original: [1080, 1080], width: 1080, height: 1080 });
+    expect(await sizesOf(3000, 10)).toEqual({ thumbnail: [320, 1], display: [1080, 4], original: [3000, 10], width: 3000, height: 10 });
+  });
+
+  it('reports upright sizes for a turned photo', async () => {
+    expect(await sizesOf(1600, 1200, 6)).toEqual({ thumbnail: [240, 320], display: [810, 1080], original: [1200, 1600], width: 1200, height: 1600 });
+  });
+});
+
+describe('the original variant', () => {
+  it('is the upright source JPEG with its metadata cut out, not re-encoded', async () => {
+    const input = withExif(await encodeTestJpeg(photoLikePicture(1300, 900)), buildExifApp1({ orientation: 1, make: 'Test' }));
+    const result = await processImage(input, 'jpeg', 1);
+    expect(result.original.bytes).toEqual(stripJpegMetadata(input));
+  });
+
+  it('is re-encoded at full resolution when the source is turned, or not a JPEG', async () => {
+    const picture = quadrantPicture(1300, 900);
+    const turned = await processImage(withExif(await encodeTestJpeg(picture), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
+    const png = await processImage(await encodePng(picture, { colourType: 'rgb' }), 'png', 1);
+    for (const result of [turned, png]) {
+      const decoded = await decodeJpeg(result.original.bytes);
+      expect([decoded.width, decoded.height]).toEqual([1300, 900]);
+    }
+    // Turned 180°: the top-left quadrant's colour is now bottom right, and the PNG is as drawn.
+    const pngGrid = gridMeans(await decodeJpeg(png.original.bytes), 2, 2);
+    const turnedGrid = gridMeans(await decodeJpeg(turned.original.bytes), 2, 2);
+    expect(largestCellDifference(turnedGrid, [...pngGrid].reverse())).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('input formats', () => {
+  const RED: Rgb = [220, 30, 30];
+  const BLUE: Rgb = [30, 60, 220];
+  const WHITE: Rgb = [255, 255, 255];
+
+  it('decodes PNG', async () => {
+    const result = await processImage(await encodePng(splitPicture(600, 400, RED, BLUE), { colourType: 'rgb' }), 'png', 1);
+    const [left, right] = gridMeans(await decodeJpeg(result.display.bytes), 2, 1);
+    expectColourNear(left!, RED, 6);
+    expectColourNear(right!, BLUE, 6);
+  });
+
+  it('composites PNG transparency onto white', async () => {
+    // Left half opaque red, right half fully transparent red; then half-transparent blue.
+    const transparent = await processImage(await encodePng(splitPicture(600, 400, RED, RED, 255, 0), { colourType: 'rgba' }), 'png', 1);
+    const [opaque, clear] = gridMeans(await decodeJpeg(transparent.display.bytes), 2, 1);
+    expectColourNear(opaque!, RED, 6);
+    expectColourNear(clear!, WHITE, 3);
+
+    const half = await processImage(await encodePng(solidPicture(300, 200, BLUE, 128), { colourType: 'rgba' }), 'png', 1);
+    const [mixed] = gridMeans(await decodeJpeg(half.display.bytes), 1, 1);
+    const expected = BLUE.map((c) => (c * 128 + 255 * 127) / 255) as unknown as Rgb;
+    expectColourNear(mixed!, expected, 4);
+  });
+
+  it('decodes WebP, lossy and lossless with alpha (composited onto white)', async () => {
+    const lossy = await processImage(await encodeWebp(splitPicture(600, 400, RED, BLUE), { quality: 90 }), 'webp', 1);
+    const [left, right] = gridMeans(await decodeJpeg(lossy.display.bytes), 2, 1);
+    expectColourNear(left!, RED, 8);
+    expectColourNear(right!, BLUE, 8);
+
+    const alpha = await processImage(await encodeWebp(splitPicture(600, 400, RED, RED, 255, 0), { lossless: 1 }), 'webp', 1);
+    const [opaque, clear] = gridMeans(await decodeJpeg(alpha.display.bytes), 2, 1);
+    expectColourNear(opaque!, RED, 6);
+    expectColourNear(clear!, WHITE, 3);
+    expect([alpha.width, alpha.height, alpha.original.width]).toEqual([600, 400, 600]);
+  });
+
+  it('applies the orientation it is given to PNG and WebP too', async () => {
+    const picture = quadrantPicture(640, 480);
+    const upright = gridMeans(picture, 4, 4);
+    for (const [bytes, format] of [
+      [await encodePng(storedForOrientation(picture, 6), { colourType: 'rgb' }), 'png'],
+      [await encodeWebp(storedForOrientation(picture, 6), { lossless: 1 }), 'webp'],
+    ] as const) {
+      const result = await processImage(bytes, format, 6);
+      expect([result.width, result.height], format).toEqual([640, 480]);
+      expect(largestCellDifference(gridMeans(await decodeJpeg(result.display.bytes), 4, 4), upright), format).toBeLessThanOrEqual(10);
+    }
+  });
+});
+
