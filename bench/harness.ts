@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDbServer, type DbServer } from '../dev/db-server/server.ts';
 import { localConnectionString } from '../dev/paths.ts';
+import { writeProcessorDevVars } from '../dev/dev-vars.ts';
 import { startWranglerDev, type WranglerDev } from '../dev/wrangler-dev.ts';
 import { applyMigrations } from '../scripts/migrate.ts';
 
@@ -34,6 +35,7 @@ export async function startStack(): Promise<Stack> {
   const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
   await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
   const state = mkdtempSync(join(tmpdir(), 'lumen-bench-'));
+  writeProcessorDevVars(db.sqlEndpoint);
   let wrangler: WranglerDev;
   try {
     wrangler = await startWranglerDev({
@@ -43,6 +45,7 @@ export async function startStack(): Promise<Stack> {
         DATABASE_URL: localConnectionString,
         JWT_SECRET: benchSecret,
       },
+      withProcessor: true,
       echo: false,
       extraArgs: ['--persist-to', state],
     });

@@ -18,6 +18,16 @@ function parse(text: string): Map<string, string> {
   return vars;
 }
 
+/**
+ * The processor Worker reads its own `.dev.vars` beside its config; it is rewritten on every start
+ * because the dev database server's port is chosen anew each time.
+ */
+export function writeProcessorDevVars(sqlEndpoint: string): void {
+  const path = join(projectRoot, 'src', 'processor', '.dev.vars');
+  const text = `# Written by npm run dev on every start (never commit this file).\nNEON_HTTP_ENDPOINT=${sqlEndpoint}\nDATABASE_URL=${localConnectionString}\n`;
+  writeFileSync(path, text, { mode: 0o600 });
+}
+
 /** Adds whatever required local secret is missing, keeping everything already there. */
 export function ensureDevVars(): { path: string; added: string[] } {
   const existing = existsSync(devVarsPath) ? readFileSync(devVarsPath, 'utf8') : '';

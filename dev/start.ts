@@ -1,10 +1,11 @@
 /**
  * `npm run dev`: the whole platform on one machine. Starts the dev database server (PGlite under
  * .wrangler/state, or the PostgreSQL in DATABASE_URL), applies migrations, then runs `wrangler dev`
- * pointed at it, and stops everything together on Ctrl-C.
+ * with the API and processor Workers in one local runtime pointed at it, and stops everything
+ * together on Ctrl-C.
  */
 import { applyMigrations } from '../scripts/migrate.ts';
-import { ensureDevVars } from './dev-vars.ts';
+import { ensureDevVars, writeProcessorDevVars } from './dev-vars.ts';
 import { startDbServer } from './db-server/server.ts';
 import { localConnectionString, pgliteDataDir } from './paths.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
@@ -18,7 +19,8 @@ const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL, dataDir:
 const applied = await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
 console.log(`Database: ${db.database.description}, ${applied.length ? `applied ${applied.length} migration(s)` : 'up to date'}`);
 
-const wrangler = await startWranglerDev({ port, vars: { NEON_HTTP_ENDPOINT: db.sqlEndpoint }, echo: true }).catch(
+writeProcessorDevVars(db.sqlEndpoint);
+const wrangler = await startWranglerDev({ port, vars: { NEON_HTTP_ENDPOINT: db.sqlEndpoint }, withProcessor: true, echo: true }).catch(
   async (error: unknown) => {
     console.error(String(error));
     await db.close();

@@ -12,6 +12,8 @@ export interface WranglerDev {
 export interface WranglerDevOptions {
   port: number;
   vars: Record<string, string>;
+  /** The processor runs beside the API in the same local runtime, sharing queues, R2 and state. */
+  withProcessor: boolean;
   /** Echo wrangler's output (the dev launcher does; benchmarks keep quiet). */
   echo: boolean;
   extraArgs?: string[];
@@ -21,10 +23,11 @@ export interface WranglerDevOptions {
 export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerDev> {
   const bin = join(projectRoot, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
   const varArgs = Object.entries(options.vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]);
+  const configArgs = ['-c', 'wrangler.jsonc', ...(options.withProcessor ? ['-c', 'src/processor/wrangler.jsonc'] : [])];
   // Its own process group, so that stopping it stops the runtime processes wrangler starts too.
   const child = spawn(
     process.execPath,
-    [bin, 'dev', '--port', String(options.port), '--show-interactive-dev-session=false', ...varArgs, ...(options.extraArgs ?? [])],
+    [bin, 'dev', ...configArgs, '--port', String(options.port), '--show-interactive-dev-session=false', ...varArgs, ...(options.extraArgs ?? [])],
     { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
