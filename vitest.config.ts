@@ -22,6 +22,7 @@ export default defineConfig({
           queueProducers: {
             IMAGE_JOBS: { queueName: 'lumen-image-jobs' },
             FEED_FANOUT: { queueName: 'lumen-feed-fanout' },
+            SOCIAL_EVENTS: { queueName: 'lumen-social-events' },
             DEAD_LETTERS: { queueName: 'lumen-image-jobs-dlq' },
           },
           // The processor Worker runs beside the API, as in `npm run dev`: it consumes the image

@@ -18,25 +18,42 @@ export function fanOutDeps(env: Env): FanOutDeps {
   };
 }
 
+/**
+ * Runs a batch's messages side by side (they are I/O). Each is acked or retried on its own with
+ * backoff, and the handler never throws, so one failure never replays the whole batch.
+ */
+async function settleEach<Body>(batch: MessageBatch<Body>, handle: (body: Body) => Promise<unknown>): Promise<void> {
+  await Promise.all(
+    batch.messages.map(async (message) => {
+      try {
+        await handle(message.body);
+        message.ack();
+      } catch (error) {
+        console.error(JSON.stringify({ queue: batch.queue, attempt: message.attempts, error: String(error) }));
+        message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
+      }
+    }),
+  );
+}
+
+/** The queues this Worker consumes, by name. */
+const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
+  'lumen-feed-fanout': (batch, env) => {
+    const deps = fanOutDeps(env);
+    return settleEach(batch as MessageBatch<FanOutJob>, (job) => runFanOutJob(deps, job));
+  },
+};
+
 export default {
   fetch: app.fetch,
 
-  /**
-   * Feed fan-out messages, run side by side (they are I/O: timeline writes). Each is acked or
-   * retried on its own, and the handler never throws, so one failure never replays the batch.
-   */
   async queue(batch, env) {
-    const deps = fanOutDeps(env);
-    await Promise.all(
-      batch.messages.map(async (message) => {
-        try {
-          await runFanOutJob(deps, message.body);
-          message.ack();
-        } catch (error) {
-          console.error(JSON.stringify({ fanOut: message.body.kind, attempt: message.attempts, error: String(error) }));
-          message.retry({ delaySeconds: Math.min(2 ** message.attempts, 300) });
-        }
-      }),
-    );
+    const consume = consumers[batch.queue];
+    if (!consume) {
+      console.error(JSON.stringify({ queue: batch.queue, error: 'no consumer for this queue; retrying later' }));
+      batch.retryAll({ delaySeconds: 60 });
+      return;
+    }
+    await consume(batch, env);
   },
-} satisfies ExportedHandler<Env, FanOutJob>;
+} satisfies ExportedHandler<Env>;

@@ -3,6 +3,7 @@ import type { SigningKeys } from '../auth/access-tokens';
 import { createDb, type Db } from '../db/client';
 import type { FanOutJob } from '../shared/feed-messages';
 import type { ImageJob } from '../shared/queue-messages';
+import type { SocialEvent } from '../shared/social-events';
 import type { AppEnv } from './app-env';
 import { configFrom } from './config';
 import { cursorCodec, type CursorCodec } from './cursors';
@@ -23,6 +24,8 @@ export interface Services {
   /** Authors with more followers than this are merged into feeds at read time. */
   fanOutLimit: number;
   cache: KVNamespace;
+  /** Tells the notifications side what happened; never for one's own post or account. */
+  publish(event: SocialEvent): Promise<void>;
 }
 
 export const provideServices = createMiddleware<AppEnv>(async function provideServices(c, next) {
@@ -40,6 +43,13 @@ export const provideServices = createMiddleware<AppEnv>(async function provideSe
     fanOutQueue: c.env.FEED_FANOUT as Queue<FanOutJob>,
     fanOutLimit: config.FANOUT_FOLLOWER_LIMIT,
     cache: c.env.CACHE,
+    publish: async (event) => {
+      if (event.actorId === event.recipientId) return;
+      // A lost event costs a notification, never the action itself: log it and carry on.
+      await (c.env.SOCIAL_EVENTS as Queue<SocialEvent>).send(event).catch((error: unknown) => {
+        console.error(JSON.stringify({ requestId: c.var.requestId, event: event.kind, error: `publish failed: ${String(error)}` }));
+      });
+    },
   });
   await next();
 });

@@ -69,14 +69,17 @@ export async function listComments(
   return result.rows.map(toComment);
 }
 
-export type CommentDeletion = 'deleted' | 'not-found' | 'forbidden';
+export type CommentDeletion =
+  | { result: 'deleted'; commentAuthorId: string }
+  | { result: 'not-found' }
+  | { result: 'forbidden' };
 
 /**
  * Deletes a comment if the caller wrote it or wrote the post; the counter follows in the same
  * statement. Tells apart "no such comment" from "not yours" so the API can answer 404 or 403.
  */
 export async function deleteComment(db: Db, postId: string, commentId: string, callerId: string): Promise<CommentDeletion> {
-  const result = await db.execute<{ existed: boolean; deleted: boolean }>(sql`
+  const result = await db.execute<{ existed: boolean; deleted: boolean; author_id: string | null }>(sql`
     with target as (
       select c.id, c.user_id, p.user_id as post_author
       from ${comments} c join ${posts} p on p.id = c.post_id
@@ -88,8 +91,9 @@ export async function deleteComment(db: Db, postId: string, commentId: string, c
     ), counted as (
       update ${posts} set comments_count = comments_count - 1 where id in (select post_id from removed)
     )
-    select exists (select 1 from target) as existed, exists (select 1 from removed) as deleted`);
+    select exists (select 1 from target) as existed, exists (select 1 from removed) as deleted,
+           (select user_id from target) as author_id`);
   const row = result.rows[0];
-  if (!row?.existed) return 'not-found';
-  return row.deleted ? 'deleted' : 'forbidden';
+  if (!row?.existed) return { result: 'not-found' };
+  return row.deleted && row.author_id ? { result: 'deleted', commentAuthorId: row.author_id } : { result: 'forbidden' };
 }

@@ -22,19 +22,25 @@ const presentComment = (comment: CommentRow) => ({
 export const postRoutes = createRouter()
   .openapi(likePost, async (c) => {
     const { post } = await visiblePost(c, c.req.valid('param').postId);
-    const outcome = await like(c.var.services.db, post.id, viewerOf(c).userId);
+    const { userId } = viewerOf(c);
+    const outcome = await like(c.var.services.db, post.id, userId);
+    if (outcome.changed) await c.var.services.publish({ kind: 'like', actorId: userId, recipientId: post.userId, postId: post.id });
     const data = { postId: toPublicId('post', post.id), isLiked: true, likesCount: outcome.likesCount };
     return c.json({ success: true as const, data }, 200);
   })
   .openapi(unlikePost, async (c) => {
     const { post } = await visiblePost(c, c.req.valid('param').postId);
-    const outcome = await unlike(c.var.services.db, post.id, viewerOf(c).userId);
+    const { userId } = viewerOf(c);
+    const outcome = await unlike(c.var.services.db, post.id, userId);
+    if (outcome.changed) await c.var.services.publish({ kind: 'unlike', actorId: userId, recipientId: post.userId, postId: post.id });
     const data = { postId: toPublicId('post', post.id), isLiked: false, likesCount: outcome.likesCount };
     return c.json({ success: true as const, data }, 200);
   })
   .openapi(addCommentRoute, async (c) => {
     const { post } = await visiblePost(c, c.req.valid('param').postId);
-    const comment = await addComment(c.var.services.db, post.id, viewerOf(c).userId, c.req.valid('json').content);
+    const { userId } = viewerOf(c);
+    const comment = await addComment(c.var.services.db, post.id, userId, c.req.valid('json').content);
+    await c.var.services.publish({ kind: 'comment', actorId: userId, recipientId: post.userId, postId: post.id, commentId: comment.id });
     return c.json({ success: true as const, data: presentComment(comment) }, 201);
   })
   .openapi(listCommentsRoute, async (c) => {
@@ -52,7 +58,15 @@ export const postRoutes = createRouter()
     const commentId = parsePublicId('comment', params.commentId);
     if (!commentId) throw notFound('Comment');
     const outcome = await deleteComment(c.var.services.db, post.id, commentId, viewerOf(c).userId);
-    if (outcome === 'not-found') throw notFound('Comment');
-    if (outcome === 'forbidden') throw new ApiError('FORBIDDEN', "Only the comment's author or the post's author can delete it");
+    if (outcome.result === 'not-found') throw notFound('Comment');
+    if (outcome.result === 'forbidden') throw new ApiError('FORBIDDEN', "Only the comment's author or the post's author can delete it");
+    // The notification belonged to the comment's author's action, whoever deletes it.
+    await c.var.services.publish({
+      kind: 'uncomment',
+      actorId: outcome.commentAuthorId,
+      recipientId: post.userId,
+      postId: post.id,
+      commentId,
+    });
     return c.json({ success: true as const, data: { commentId: toPublicId('comment', commentId), deleted: true as const } }, 200);
   });

@@ -80,7 +80,10 @@ export const userRoutes = createRouter()
     if (targetId === userId) throw new ApiError('UNPROCESSABLE', 'You cannot follow yourself');
     const outcome = await follow(c.var.services.db, userId, targetId);
     if (!outcome.found) throw notFound('User');
-    if (outcome.changed) await applyFollow(c.var.services, userId, targetId, outcome.followersCount);
+    if (outcome.changed) {
+      await applyFollow(c.var.services, userId, targetId, outcome.followersCount);
+      await c.var.services.publish({ kind: 'follow', actorId: userId, recipientId: targetId });
+    }
     const data = { userId: toPublicId('user', targetId), isFollowing: true, followersCount: outcome.followersCount };
     return c.json({ success: true as const, data }, 200);
   })
@@ -90,6 +93,7 @@ export const userRoutes = createRouter()
     const outcome = await unfollow(c.var.services.db, userId, targetId);
     if (!outcome.found) throw notFound('User');
     await applyUnfollow(c.var.services, userId, targetId);
+    if (outcome.changed) await c.var.services.publish({ kind: 'unfollow', actorId: userId, recipientId: targetId });
     const data = { userId: toPublicId('user', targetId), isFollowing: false, followersCount: outcome.followersCount };
     return c.json({ success: true as const, data }, 200);
   })
