@@ -36,6 +36,7 @@ export default defineConfig({
               compatibilityFlags: ['nodejs_compat'],
               bindings: database,
               r2Buckets: { IMAGES: 'lumen-images' },
+              kvNamespaces: { CACHE: 'lumen-cache-local' },
               queueProducers: {
                 IMAGE_JOBS: { queueName: 'lumen-image-jobs' },
                 FEED_FANOUT: { queueName: 'lumen-feed-fanout' },

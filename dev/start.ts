@@ -8,6 +8,7 @@ import { applyMigrations } from '../scripts/migrate.ts';
 import { ensureDevVars, writeProcessorDevVars } from './dev-vars.ts';
 import { startDbServer } from './db-server/server.ts';
 import { localConnectionString, pgliteDataDir } from './paths.ts';
+import { forgetRunningStack, writeRunningStack } from './running-stack.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
 
 const port = Number(process.env.PORT ?? 8787);
@@ -27,12 +28,14 @@ const wrangler = await startWranglerDev({ port, vars: { NEON_HTTP_ENDPOINT: db.s
     process.exit(1);
   },
 );
+writeRunningStack({ url: wrangler.url, sqlEndpoint: db.sqlEndpoint });
 console.log(`\n  Lumen is running at ${wrangler.url}  (API docs: ${wrangler.url}/api/v1/docs)\n`);
 
 let stopping = false;
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
+  forgetRunningStack();
   wrangler.stop();
   await db.close();
   process.exit(code);

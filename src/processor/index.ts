@@ -26,6 +26,7 @@ function depsOf(env: ProcessorEnv): ProcessorDeps {
     db: createDb(env.DATABASE_URL, env.NEON_HTTP_ENDPOINT),
     images: env.IMAGES,
     fanOut: env.FEED_FANOUT as Queue<FanOutJob>,
+    cache: env.CACHE,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client';
 import { findPostForProcessing, markPostReady } from '../db/queries/posts';
 import type { ImageMetadata } from '../db/schema';
+import { cacheKeys, invalidate } from '../shared/kv-cache';
 import type { FanOutJob } from '../shared/feed-messages';
 import { cameraName, readExif, type CameraExif } from '../shared/image/exif';
 import { sniffImage } from '../shared/image/format';
@@ -14,6 +15,7 @@ export interface ProcessorDeps {
   db: Db;
   images: R2Bucket;
   fanOut: Queue<FanOutJob>;
+  cache: KVNamespace;
 }
 
 function exposureOf(exif: CameraExif): ImageMetadata['exposure'] {
@@ -38,7 +40,7 @@ async function readOriginal(images: R2Bucket, publicId: string): Promise<Uint8Ar
  * then mark it ready. Safe to run twice on the same job: a post that is no longer processing is
  * left alone, variants are overwritten with identical bytes, and only one run counts the post.
  */
-export async function processPost({ db, images, fanOut }: ProcessorDeps, postId: string): Promise<'ready' | 'skipped'> {
+export async function processPost({ db, images, fanOut, cache }: ProcessorDeps, postId: string): Promise<'ready' | 'skipped'> {
   const post = await findPostForProcessing(db, postId);
   if (post?.status === 'ready') {
     // A redelivery after the post became ready: the first run may have died before its fan-out
@@ -74,7 +76,10 @@ export async function processPost({ db, images, fanOut }: ProcessorDeps, postId:
     height: result.height,
     metadata: { camera: cameraName(exif.make, exif.model), exposure: exposureOf(exif), blurhash: result.blurhash },
   });
-  if (readied) await fanOut.send({ kind: 'fan-out', postId: post.id });
+  if (readied) {
+    await invalidate(cache, [cacheKeys.profile(post.userId), cacheKeys.post(post.id)]);
+    await fanOut.send({ kind: 'fan-out', postId: post.id });
+  }
   if (!readied && !(await findPostForProcessing(db, post.id))) {
     // Deleted while we worked: the delete removed what existed then; remove what we just wrote.
     await images.delete(variantSizes.map((size) => r2Keys.variant(publicId, size)));

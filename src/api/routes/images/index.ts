@@ -10,10 +10,11 @@ import {
 } from '../../../db/queries/posts';
 import type { PostRow } from '../../../db/schema';
 import { ApiError, notFound } from '../../../shared/errors';
-import { toPublicId } from '../../../shared/ids';
+import { parsePublicId, toPublicId } from '../../../shared/ids';
 import { r2Keys } from '../../../shared/images';
 import { limits } from '../../../shared/limits';
 import { createRouter, type AppEnv } from '../../app-env';
+import { cacheKeys, cacheTtlSeconds, invalidate, readThrough } from '../../../shared/kv-cache';
 import { viewerOf } from '../../middleware/auth';
 import { ownPost, visiblePost } from '../../post-access';
 import { tagsOf } from '../../schemas/posts';
@@ -94,8 +95,19 @@ export const imageRoutes = createRouter()
     return c.json({ success: true as const, data: answer }, 202);
   })
   .openapi(getPost, async (c) => {
-    const { post, audience } = await visiblePost(c, c.req.valid('param').postId);
-    return c.json({ success: true as const, data: await postDetail(c.var.services.imageUrls, post, audience.isAuthor) }, 200);
+    const publicId = c.req.valid('param').postId;
+    const load = async () => {
+      const { post, audience } = await visiblePost(c, publicId);
+      return postDetail(c.var.services.imageUrls, post, audience.isAuthor);
+    };
+    const id = parsePublicId('post', publicId);
+    // Anonymous readers can only see public posts, whose URLs are stable: safe to share from KV.
+    const detail =
+      c.var.viewer || !id
+        ? await load()
+        : await readThrough(c.var.services.cache, cacheKeys.post(id), cacheTtlSeconds.post, load, (work) => c.executionCtx.waitUntil(work));
+    if (!detail) throw notFound('Post');
+    return c.json({ success: true as const, data: detail }, 200);
   })
   .openapi(patchPost, async (c) => {
     const post = await ownPost(c, c.req.valid('param').postId);
@@ -117,6 +129,7 @@ export const imageRoutes = createRouter()
       changes.longitude = body.location ? String(body.location.longitude) : null;
     }
     if (!(await updatePost(c.var.services.db, post.id, post.userId, changes))) throw notFound('Post');
+    await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
     // A post that stops being private reaches its author's followers now; one made private drops
     // out of their feeds at their next read, which re-checks visibility.
     if (post.privacy === 'private' && changes.privacy && changes.privacy !== 'private') {
@@ -132,5 +145,6 @@ export const imageRoutes = createRouter()
     // Bytes first: if the row's delete then fails, a retried DELETE still finds the post and finishes.
     await images.delete(r2Keys.allOf(publicId));
     if (!(await deletePost(db, post.id, post.userId))) throw notFound('Post');
+    await invalidate(c.var.services.cache, [cacheKeys.post(post.id), cacheKeys.profile(post.userId)]);
     return c.json({ success: true as const, data: { postId: publicId, deleted: true as const } }, 200);
   });

@@ -3,6 +3,7 @@ import { like, unlike } from '../../../db/queries/likes';
 import { ApiError, notFound } from '../../../shared/errors';
 import { parsePublicId, toPublicId } from '../../../shared/ids';
 import { createRouter } from '../../app-env';
+import { cacheKeys, invalidate } from '../../../shared/kv-cache';
 import { viewerOf } from '../../middleware/auth';
 import { pageOf } from '../../pagination';
 import { visiblePost } from '../../post-access';
@@ -24,7 +25,10 @@ export const postRoutes = createRouter()
     const { post } = await visiblePost(c, c.req.valid('param').postId);
     const { userId } = viewerOf(c);
     const outcome = await like(c.var.services.db, post.id, userId);
-    if (outcome.changed) await c.var.services.publish({ kind: 'like', actorId: userId, recipientId: post.userId, postId: post.id });
+    if (outcome.changed) {
+      await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
+      await c.var.services.publish({ kind: 'like', actorId: userId, recipientId: post.userId, postId: post.id });
+    }
     const data = { postId: toPublicId('post', post.id), isLiked: true, likesCount: outcome.likesCount };
     return c.json({ success: true as const, data }, 200);
   })
@@ -32,7 +36,10 @@ export const postRoutes = createRouter()
     const { post } = await visiblePost(c, c.req.valid('param').postId);
     const { userId } = viewerOf(c);
     const outcome = await unlike(c.var.services.db, post.id, userId);
-    if (outcome.changed) await c.var.services.publish({ kind: 'unlike', actorId: userId, recipientId: post.userId, postId: post.id });
+    if (outcome.changed) {
+      await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
+      await c.var.services.publish({ kind: 'unlike', actorId: userId, recipientId: post.userId, postId: post.id });
+    }
     const data = { postId: toPublicId('post', post.id), isLiked: false, likesCount: outcome.likesCount };
     return c.json({ success: true as const, data }, 200);
   })
@@ -40,6 +47,7 @@ export const postRoutes = createRouter()
     const { post } = await visiblePost(c, c.req.valid('param').postId);
     const { userId } = viewerOf(c);
     const comment = await addComment(c.var.services.db, post.id, userId, c.req.valid('json').content);
+    await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
     await c.var.services.publish({ kind: 'comment', actorId: userId, recipientId: post.userId, postId: post.id, commentId: comment.id });
     return c.json({ success: true as const, data: presentComment(comment) }, 201);
   })
@@ -60,6 +68,7 @@ export const postRoutes = createRouter()
     const outcome = await deleteComment(c.var.services.db, post.id, commentId, viewerOf(c).userId);
     if (outcome.result === 'not-found') throw notFound('Comment');
     if (outcome.result === 'forbidden') throw new ApiError('FORBIDDEN', "Only the comment's author or the post's author can delete it");
+    await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
     // The notification belonged to the comment's author's action, whoever deletes it.
     await c.var.services.publish({
       kind: 'uncomment',

@@ -6,6 +6,7 @@ import { applyFollow, applyUnfollow } from '../../../feed/follow-effects';
 import { ApiError, notFound } from '../../../shared/errors';
 import { parsePublicId, toPublicId } from '../../../shared/ids';
 import { createRouter, type AppEnv } from '../../app-env';
+import { cacheKeys, cacheTtlSeconds, invalidate, readThrough } from '../../../shared/kv-cache';
 import { viewerOf } from '../../middleware/auth';
 import { pageOf } from '../../pagination';
 import { TimeIdPosition } from '../../schemas/pagination';
@@ -65,13 +66,23 @@ export const userRoutes = createRouter()
       throw error;
     });
     if (!user) throw notFound('User');
+    await invalidate(c.var.services.cache, [cacheKeys.profile(userId)]);
     return c.json({ success: true as const, data: ownProfile(user) }, 200);
   })
   .openapi(getUser, async (c) => {
     const id = parsePublicId('user', c.req.valid('param').userId);
-    const user = id && (await findUserForViewer(c.var.services.db, id, c.var.viewer?.userId));
-    if (!user) throw notFound('User');
-    return c.json({ success: true as const, data: publicProfile(user, user.isFollowing) }, 200);
+    if (!id) throw notFound('User');
+    const { db, cache } = c.var.services;
+    const viewerId = c.var.viewer?.userId;
+    const load = async () => {
+      const user = await findUserForViewer(db, id, viewerId);
+      return user && publicProfile(user, user.isFollowing);
+    };
+    const profile = viewerId
+      ? await load()
+      : await readThrough(cache, cacheKeys.profile(id), cacheTtlSeconds.profile, load, (work) => c.executionCtx.waitUntil(work));
+    if (!profile) throw notFound('User');
+    return c.json({ success: true as const, data: profile }, 200);
   })
   .openapi(followUser, async (c) => {
     const publicId = c.req.valid('param').userId;
@@ -81,6 +92,7 @@ export const userRoutes = createRouter()
     const outcome = await follow(c.var.services.db, userId, targetId);
     if (!outcome.found) throw notFound('User');
     if (outcome.changed) {
+      await invalidate(c.var.services.cache, [cacheKeys.profile(userId), cacheKeys.profile(targetId)]);
       await applyFollow(c.var.services, userId, targetId, outcome.followersCount);
       await c.var.services.publish({ kind: 'follow', actorId: userId, recipientId: targetId });
     }
@@ -93,7 +105,10 @@ export const userRoutes = createRouter()
     const outcome = await unfollow(c.var.services.db, userId, targetId);
     if (!outcome.found) throw notFound('User');
     await applyUnfollow(c.var.services, userId, targetId);
-    if (outcome.changed) await c.var.services.publish({ kind: 'unfollow', actorId: userId, recipientId: targetId });
+    if (outcome.changed) {
+      await invalidate(c.var.services.cache, [cacheKeys.profile(userId), cacheKeys.profile(targetId)]);
+      await c.var.services.publish({ kind: 'unfollow', actorId: userId, recipientId: targetId });
+    }
     const data = { userId: toPublicId('user', targetId), isFollowing: false, followersCount: outcome.followersCount };
     return c.json({ success: true as const, data }, 200);
   })
