@@ -1,10 +1,10 @@
 /**
- * Reading a home feed costs the same whoever one follows: one timeline read (a Durable Object),
- * one query for the posts merged at read time (the viewer's own, and those of followed accounts
- * too large to fan out), and one query to hydrate the page with the viewer's likes.
+ * Reading a home feed costs the same whoever one follows: one timeline read (a Durable Object)
+ * and one query, which hydrates the timeline's page with the viewer's likes and merges in the
+ * posts not fanned out (the viewer's own, and those of followed accounts too large to fan out).
  */
 import type { Db } from '../db/client';
-import { hydratePosts, mergedPostsFor, timelineFromPostgres, type FeedEntry, type FeedPost } from '../db/queries/feed';
+import { feedRows, timelineFromPostgres, type FeedPost } from '../db/queries/feed';
 import { timelineCapacity, type Timeline } from '../durable-objects/timeline';
 import { timelineOf } from '../durable-objects/timeline-client';
 
@@ -27,8 +27,6 @@ export interface FeedPage {
   stale: string[];
 }
 
-const newestFirst = (a: FeedEntry, b: FeedEntry) => (a.t === b.t ? (a.postId < b.postId ? 1 : -1) : a.t < b.t ? 1 : -1);
-
 /** A page of the viewer's timeline; a timeline never built is first rebuilt from Postgres. */
 async function timelineEntries(deps: FeedDeps, viewerId: string, before: FeedPosition | null, count: number) {
   const timeline = timelineOf(deps.timelines, viewerId);
@@ -39,22 +37,19 @@ async function timelineEntries(deps: FeedDeps, viewerId: string, before: FeedPos
 }
 
 export async function readFeed(deps: FeedDeps, viewerId: string, before: FeedPosition | null, limit: number): Promise<FeedPage> {
-  const [fromTimeline, merged] = await Promise.all([
-    timelineEntries(deps, viewerId, before, limit + 1),
-    mergedPostsFor(deps.db, viewerId, deps.fanOutLimit, before, limit + 1),
-  ]);
-  const seen = new Set<string>();
-  const candidates = [...fromTimeline, ...merged]
-    .sort(newestFirst)
-    .filter((entry) => !seen.has(entry.postId) && seen.add(entry.postId));
-  const considered = candidates.slice(0, limit);
-  const ids = considered.map((entry) => entry.postId);
-  const hydrated = await hydratePosts(deps.db, viewerId, ids);
-  const posts = considered.flatMap((entry) => hydrated.get(entry.postId) ?? []);
-  const last = considered.at(-1);
+  const fromTimeline = await timelineEntries(deps, viewerId, before, limit + 1);
+  const timelineIds = fromTimeline.map((entry) => entry.postId);
+  const rows = await feedRows(deps.db, viewerId, deps.fanOutLimit, timelineIds, before, limit + 1);
+  const posts = rows.slice(0, limit);
+  // Stale timeline entries hydrate to nothing, so a short page does not mean the end.
+  const mayHaveMore = rows.length > limit || fromTimeline.length > limit || rows.filter((r) => r.merged).length > limit;
+  const last = posts.at(-1) ?? null;
+  const lastEntry = fromTimeline.at(-1);
+  const next = last ? { t: last.t, id: last.id } : lastEntry ? { t: lastEntry.t, id: lastEntry.postId } : null;
+  const returned = new Set(rows.map((r) => r.id));
   return {
     posts,
-    next: candidates.length > limit && last ? { t: last.t, id: last.postId } : null,
-    stale: ids.filter((id) => !hydrated.has(id)),
+    next: mayHaveMore ? next : null,
+    stale: timelineIds.filter((id) => !returned.has(id)),
   };
 }

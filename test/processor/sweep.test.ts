@@ -3,7 +3,7 @@
  * bounded number of times, then failed with a reason — never left processing forever.
  */
 import { env } from 'cloudflare:workers';
-import { createExecutionContext, createScheduledController } from 'cloudflare:test';
+import { createScheduledController } from 'cloudflare:test';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
@@ -29,7 +29,7 @@ async function ageProcessingPost(postId: string, requeues: number) {
 }
 
 async function runSweep() {
-  await processor.scheduled(createScheduledController({ cron: '*/10 * * * *' }), processorEnv, createExecutionContext());
+  await processor.scheduled(createScheduledController({ cron: '*/10 * * * *' }), processorEnv);
 }
 
 describe('the stuck-post sweep', () => {

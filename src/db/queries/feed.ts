@@ -42,35 +42,40 @@ export async function timelineFromPostgres(db: Db, userId: string, fanOutLimit: 
 }
 
 /**
- * The posts merged into a feed at read time, newest first: the viewer's own (so they see a new
- * post at once, before any fan-out), and those of followed accounts above the fan-out threshold.
- * A LATERAL index scan per author keeps the cost at (authors merged × page), whatever else exists.
+ * One round trip for a feed page: hydrates the timeline's ids and, in the same statement, adds the
+ * posts merged at read time (the viewer's own, and those of followed accounts above the fan-out
+ * threshold — a `LATERAL` index scan each, so the cost is authors merged × page size). Only ready
+ * posts the viewer may see come back; `merged` marks the rows that came from the merge.
  */
-export async function mergedPostsFor(
+export async function feedRows(
   db: Db,
   viewerId: string,
   fanOutLimit: number,
+  timelineIds: string[],
   position: { t: string; id: string } | null,
   limit: number,
-): Promise<FeedEntry[]> {
-  const result = await db.execute<EntryRow>(sql`
-    select p.post_id, p.author_id, p.t
-    from (
+): Promise<(FeedPost & { merged: boolean })[]> {
+  const fromTimeline = timelineIds.length ? sql`p.id in ${timelineIds}` : sql`false`;
+  const result = await db.execute<FeedPostRow & { merged: boolean }>(sql`
+    with merged_authors as (
       select ${viewerId}::uuid as id
       union
       select u.id from ${follows} f join ${users} u on u.id = f.following_id
       where f.follower_id = ${viewerId} and u.followers_count > ${fanOutLimit}
-    ) authors
-    cross join lateral (
-      select p.id as post_id, p.user_id as author_id, ${exactTime(sql`p.created_at`)} as t, p.created_at
-      from ${posts} p
-      where p.user_id = authors.id and p.status = 'ready' and ${visibleTo(viewerId)} ${before(position)}
-      order by p.created_at desc, p.id desc
-      limit ${limit}
-    ) p
-    order by p.created_at desc, p.post_id desc
-    limit ${limit}`);
-  return result.rows.map(toEntry);
+    ), merged as (
+      select m.id from merged_authors a
+      cross join lateral (
+        select p.id from ${posts} p
+        where p.user_id = a.id and p.status = 'ready' and ${visibleTo(viewerId)} ${before(position)}
+        order by p.created_at desc, p.id desc
+        limit ${limit}
+      ) m
+    )
+    select ${postFields(viewerId)}, p.id in (select id from merged) as merged
+    from ${posts} p join ${users} u on u.id = p.user_id
+    where (${fromTimeline} or p.id in (select id from merged)) and p.status = 'ready' and ${visibleTo(viewerId)}
+    order by p.created_at desc, p.id desc`);
+  return result.rows.map((r) => ({ ...toFeedPost(r), merged: r.merged === true }));
 }
 
 /** An author's recent non-private ready posts: what a new follower's timeline receives. */
@@ -124,53 +129,58 @@ async function postDetailsById(
   condition: SQL = sql``,
 ): Promise<Map<string, FeedPost>> {
   if (postIds.length === 0) return new Map();
-  const isLiked = viewerId ? sql`exists (select 1 from likes l where l.post_id = p.id and l.user_id = ${viewerId})` : sql`false`;
-  const result = await db.execute<{
-    id: string;
-    user_id: string;
-    username: string;
-    avatar_url: string | null;
-    caption: string | null;
-    alt_text: string | null;
-    tags: string[];
-    privacy: PostPrivacy;
-    likes_count: number;
-    comments_count: number;
-    width: number | null;
-    height: number | null;
-    metadata: ImageMetadata | null;
-    created_at: string;
-    t: string;
-    is_liked: boolean;
-  }>(sql`
-    select p.id, p.user_id, u.username, u.avatar_url, p.caption, p.alt_text, p.tags, p.privacy, p.likes_count,
-           p.comments_count, p.width, p.height, p.metadata, p.created_at, ${exactTime(sql`p.created_at`)} as t,
-           ${isLiked} as is_liked
+  const result = await db.execute<FeedPostRow>(sql`
+    select ${postFields(viewerId)}
     from ${posts} p join ${users} u on u.id = p.user_id
     where p.id in ${postIds} ${condition}`);
-  return new Map(
-    result.rows.map((r) => [
-      r.id,
-      {
-        id: r.id,
-        userId: r.user_id,
-        username: r.username,
-        avatarUrl: r.avatar_url,
-        caption: r.caption,
-        altText: r.alt_text,
-        tags: r.tags,
-        privacy: r.privacy,
-        likesCount: r.likes_count,
-        commentsCount: r.comments_count,
-        width: r.width,
-        height: r.height,
-        metadata: r.metadata,
-        createdAt: new Date(r.created_at),
-        t: r.t,
-        isLiked: r.is_liked === true,
-      },
-    ]),
-  );
+  return new Map(result.rows.map((r) => [r.id, toFeedPost(r)]));
+}
+
+type FeedPostRow = {
+  id: string;
+  user_id: string;
+  username: string;
+  avatar_url: string | null;
+  caption: string | null;
+  alt_text: string | null;
+  tags: string[];
+  privacy: PostPrivacy;
+  likes_count: number;
+  comments_count: number;
+  width: number | null;
+  height: number | null;
+  metadata: ImageMetadata | null;
+  created_at: string;
+  t: string;
+  is_liked: boolean;
+};
+
+/** The columns a feed item needs, for posts `p` joined with their authors `u`. */
+function postFields(viewerId: string | undefined): SQL {
+  const isLiked = viewerId ? sql`exists (select 1 from likes l where l.post_id = p.id and l.user_id = ${viewerId})` : sql`false`;
+  return sql`p.id, p.user_id, u.username, u.avatar_url, p.caption, p.alt_text, p.tags, p.privacy, p.likes_count,
+    p.comments_count, p.width, p.height, p.metadata, p.created_at, ${exactTime(sql`p.created_at`)} as t, ${isLiked} as is_liked`;
+}
+
+function toFeedPost(r: FeedPostRow): FeedPost {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    username: r.username,
+    avatarUrl: r.avatar_url,
+    caption: r.caption,
+    altText: r.alt_text,
+    tags: r.tags,
+    privacy: r.privacy,
+    likesCount: r.likes_count,
+    commentsCount: r.comments_count,
+    width: r.width,
+    height: r.height,
+    metadata: r.metadata,
+    createdAt: new Date(r.created_at),
+    t: r.t,
+    isLiked: r.is_liked === true,
+  };
 }
 
 /** One batch of an author's followers for the fan-out, newest follow first, keyset-paged. */
