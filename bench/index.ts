@@ -3,11 +3,13 @@
  */
 import { benchAuth } from './auth.ts';
 import { startStack, type Stack } from './harness.ts';
+import { benchSearch } from './search.ts';
 import { benchSocial } from './social.ts';
 
 const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
   social: benchSocial,
+  search: benchSearch,
 };
 
 const wanted = process.argv.slice(2);

@@ -10,6 +10,7 @@ import { startDbServer } from './db-server/server.ts';
 import { localConnectionString, pgliteDataDir } from './paths.ts';
 import { forgetRunningStack, writeRunningStack } from './running-stack.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
+import { watchWeb } from '../web/build.ts';
 
 const port = Number(process.env.PORT ?? 8787);
 
@@ -20,6 +21,8 @@ const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL, dataDir:
 const applied = await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
 console.log(`Database: ${db.database.description}, ${applied.length ? `applied ${applied.length} migration(s)` : 'up to date'}`);
 
+// The web app is built before wrangler serves web/dist, then rebuilt on every change.
+const web = await watchWeb();
 writeProcessorDevVars(db.sqlEndpoint);
 const wrangler = await startWranglerDev({ port, vars: { NEON_HTTP_ENDPOINT: db.sqlEndpoint }, withProcessor: true, echo: true }).catch(
   async (error: unknown) => {
@@ -37,6 +40,7 @@ async function shutdown(code: number) {
   stopping = true;
   forgetRunningStack();
   wrangler.stop();
+  await web.dispose();
   await db.close();
   process.exit(code);
 }

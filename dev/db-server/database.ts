@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import pg from 'pg';
 
@@ -31,7 +32,7 @@ const utc = "SET TIME ZONE 'UTC'";
 
 async function openPglite(dataDir: string): Promise<Database> {
   if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm } });
+  const pglite = await PGlite.create(dataDir, { extensions: { pg_trgm, unaccent } });
   await pglite.exec(utc);
   // PGlite is one backend: a pool of one makes concurrent requests queue instead of interleave.
   const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1, types: rawText });

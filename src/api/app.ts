@@ -9,8 +9,10 @@ import { healthRoutes } from './routes/health';
 import { renderDocsPage } from './routes/meta/docs-page';
 import { imageRoutes } from './routes/images';
 import { mediaRoutes } from './routes/media';
+import { notificationRoutes } from './routes/notifications';
 import { instanceRoutes } from './routes/meta/instance';
 import { postRoutes } from './routes/posts';
+import { searchRoutes } from './routes/search';
 import { userRoutes } from './routes/users';
 import { provideServices } from './services';
 
@@ -45,6 +47,8 @@ function createApiRouter() {
     .route('/images', imageRoutes)
     .route('/posts', postRoutes)
     .route('/', feedRoutes)
+    .route('/', searchRoutes)
+    .route('/', notificationRoutes)
     .route('/', healthRoutes)
     .route('/', instanceRoutes);
 
@@ -59,7 +63,6 @@ export function createApp() {
   app.onError(onError);
   app.route(apiBasePath, createApiRouter());
   app.route('/images', mediaRoutes);
-  app.get('/', (c) => c.redirect(`${apiBasePath}/docs`));
 
   const unmatched = notFoundOrMethodNotAllowed(app);
   app.notFound((c) => errorResponse(c, unmatched(c.req.method, c.req.path)));
@@ -67,3 +70,6 @@ export function createApp() {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** The /api/v1 routes with their request and response types, for typed clients (`hc<ApiRoutes>`). */
+export type ApiRoutes = ReturnType<typeof createApiRouter>;

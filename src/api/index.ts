@@ -1,9 +1,13 @@
 import { createDb } from '../db/client';
 import { runFanOutJob, type FanOutDeps } from '../feed/fan-out';
+import { notificationDeps } from '../notifications/deps';
+import { recordSocialEvent } from '../notifications/record-event';
 import type { FanOutJob } from '../shared/feed-messages';
+import type { SocialEvent } from '../shared/social-events';
 import { createApp } from './app';
 import { configFrom } from './config';
 
+export { LiveConnections } from '../durable-objects/live-connections';
 export { Timeline } from '../durable-objects/timeline';
 
 const app = createApp();
@@ -41,6 +45,10 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Prom
   'lumen-feed-fanout': (batch, env) => {
     const deps = fanOutDeps(env);
     return settleEach(batch as MessageBatch<FanOutJob>, (job) => runFanOutJob(deps, job));
+  },
+  'lumen-social-events': (batch, env) => {
+    const deps = notificationDeps(env);
+    return settleEach(batch as MessageBatch<SocialEvent>, (event) => recordSocialEvent(deps, event));
   },
 };
 

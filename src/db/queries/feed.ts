@@ -13,7 +13,7 @@ type EntryRow = { post_id: string; author_id: string; t: string };
 const toEntry = (r: EntryRow): FeedEntry => ({ postId: r.post_id, authorId: r.author_id, t: r.t });
 
 /** Whether `viewer` may see post `p` in a list: theirs, public, or followers-only and they follow. */
-function visibleTo(viewerId: string): SQL {
+export function visibleTo(viewerId: string): SQL {
   return sql`(p.user_id = ${viewerId} or p.privacy = 'public' or (p.privacy = 'followers' and exists (
     select 1 from ${follows} vf where vf.follower_id = ${viewerId} and vf.following_id = p.user_id)))`;
 }

@@ -5,3 +5,4 @@ export * from './sessions';
 export * from './users';
 export * from './upload-keys';
 export * from './likes';
+export * from './notifications';

@@ -1,15 +1,39 @@
 /**
- * Decoding, with every refusal made before any pixel memory is committed where it can be.
+ * Decoding, planned from the header so that memory is bounded before any pixel exists.
+ *
+ * Two kinds of decoder:
+ * - streaming (baseline JPEG, non-interlaced PNG, in TypeScript): rows flow into a sink that is
+ *   only as large as the image the pipeline needs, never the full-size source; a JPEG is also
+ *   scaled in the DCT domain first. Memory does not grow with the source's pixel count.
+ * - whole-image (progressive or otherwise unusual JPEG through mozjpeg, WebP through libwebp,
+ *   interlaced PNG): the full-size RGBA image exists, in WASM memory and again in JavaScript for
+ *   the WASM codecs. These get a lower pixel limit (FULL_DECODE_MAX_PIXELS).
  */
 import { sniffImage } from '../../shared/image/format';
 import { checkJpegIntegrity } from '../../shared/image/jpeg-segments';
 import { withJpegDecoder, withWebpDecoder, type DecodedRgba } from './codecs';
 import { UndecodableImageError } from './errors';
-import { MAX_PIXELS } from './limits';
-import { compositeOnWhite, type Pixels } from './pixels';
-import { decodePng } from './png-decoder';
+import { decodeBaselineJpeg, readBaselineHeader, scaledSize, type BaselineJpeg, type DctScale } from './jpeg-decoder';
+import { FULL_DECODE_MAX_PIXELS, MAX_PIXELS } from './limits';
+import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
+import { decodePng, readPngInfo } from './png-decoder';
+import { resize } from './resize';
+import { OnWhiteSink, PixelsSink, ResizingSink } from './row-sinks';
 
 export type SourceFormat = 'jpeg' | 'png' | 'webp';
+
+export interface Size {
+  width: number;
+  height: number;
+}
+
+/** What the header says, and which decoder will read the file. */
+export interface Inspection extends Size {
+  format: SourceFormat;
+  /** Set when the TypeScript JPEG decoder can stream the file. */
+  baselineJpeg: BaselineJpeg | null;
+  streaming: boolean;
+}
 
 /**
  * libjpeg reports data it could not decode only as warnings, then fills the rest of the picture
@@ -17,8 +41,7 @@ export type SourceFormat = 'jpeg' | 'png' | 'webp';
  */
 const JPEG_DATA_LOSS = /premature end|corrupt jpeg data: (?!\d+ extraneous bytes)|huffman/i;
 
-/** Stored (not oriented) size from the header; refuses what cannot or must not be decoded. */
-export function checkHeader(input: Uint8Array, format: SourceFormat): { width: number; height: number } {
+function sniff(input: Uint8Array, format: SourceFormat): Size {
   const sniffed = sniffImage(input);
   if (!sniffed.ok) {
     const reason = sniffed.reason === 'truncated' ? 'truncated' : sniffed.reason === 'corrupt' ? 'corrupt' : 'format-mismatch';
@@ -27,33 +50,51 @@ export function checkHeader(input: Uint8Array, format: SourceFormat): { width: n
   if (sniffed.format !== format) {
     throw new UndecodableImageError('format-mismatch', `The file is ${sniffed.format.toUpperCase()}, not ${format.toUpperCase()}`);
   }
-  if (sniffed.width * sniffed.height > MAX_PIXELS) {
-    throw new UndecodableImageError(
-      'too-many-pixels',
-      `The image has ${sniffed.width}×${sniffed.height} pixels; the processor accepts at most ${MAX_PIXELS / 1e6} megapixels`,
-    );
-  }
   return { width: sniffed.width, height: sniffed.height };
 }
 
-/** A view of the codec's result as our pixel type, without copying. */
+function refuseIfTooLarge({ width, height }: Size, limit: number, kind: string): void {
+  if (width * height <= limit) return;
+  throw new UndecodableImageError(
+    'too-many-pixels',
+    `The image has ${width}×${height} pixels; the processor accepts at most ${limit / 1e6} megapixels for ${kind}`,
+  );
+}
+
+/** Reads headers only and refuses what cannot or must not be decoded: no pixel memory yet. */
+export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
+  const size = sniff(input, format);
+  refuseIfTooLarge(size, MAX_PIXELS, 'any image');
+  let baselineJpeg: BaselineJpeg | null = null;
+  let streaming = false;
+  if (format === 'jpeg') {
+    const integrity = checkJpegIntegrity(input);
+    if (!integrity.ok) {
+      throw new UndecodableImageError(integrity.problem === 'corrupt' ? 'corrupt' : 'truncated', `The JPEG data is incomplete (${integrity.problem})`);
+    }
+    const header = readBaselineHeader(input);
+    baselineJpeg = header.ok ? header.jpeg : null;
+    streaming = header.ok;
+  } else if (format === 'png') {
+    streaming = !readPngInfo(input).interlaced;
+  }
+  if (!streaming) refuseIfTooLarge(size, FULL_DECODE_MAX_PIXELS, `${format === 'jpeg' ? 'progressive JPEGs' : format === 'png' ? 'interlaced PNGs' : 'WebP'}`);
+  return { ...size, format, baselineJpeg, streaming };
+}
+
+/** A view of a codec's result as our pixel type, without copying. */
 function asPixels(image: DecodedRgba): Pixels {
   return { data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height };
 }
 
-function requireSize(pixels: Pixels, expected: { width: number; height: number }): Pixels {
+function requireSize(pixels: Pixels, expected: Size): Pixels {
   if (pixels.width !== expected.width || pixels.height !== expected.height) {
     throw new UndecodableImageError('corrupt', 'The decoded image does not have the size its header announces');
   }
   return pixels;
 }
 
-async function decodeJpeg(input: Uint8Array): Promise<Pixels> {
-  const integrity = checkJpegIntegrity(input);
-  if (!integrity.ok) {
-    const reason = integrity.problem === 'corrupt' ? 'corrupt' : 'truncated';
-    throw new UndecodableImageError(reason, `The JPEG data is incomplete (${integrity.problem})`);
-  }
+async function decodeWithMozjpeg(input: Uint8Array): Promise<Pixels> {
   return withJpegDecoder(({ codec, warnings }) => {
     let image: DecodedRgba | null;
     try {
@@ -69,7 +110,7 @@ async function decodeJpeg(input: Uint8Array): Promise<Pixels> {
   });
 }
 
-async function decodeWebp(input: Uint8Array): Promise<Pixels> {
+async function decodeWithLibwebp(input: Uint8Array): Promise<Pixels> {
   return withWebpDecoder(({ codec }) => {
     let image: DecodedRgba | null;
     try {
@@ -78,19 +119,54 @@ async function decodeWebp(input: Uint8Array): Promise<Pixels> {
       throw new UndecodableImageError('corrupt', 'The WebP data cannot be decoded', { cause: error });
     }
     if (!image) throw new UndecodableImageError('corrupt', 'The WebP data cannot be decoded (animated, truncated or damaged)');
-    return asPixels(image);
+    return compositeOnWhite(asPixels(image));
   });
 }
 
-/** Full-resolution RGBA in stored orientation, opaque (transparency flattened onto white). */
-export async function decodeImage(input: Uint8Array, format: SourceFormat): Promise<Pixels> {
-  const size = checkHeader(input, format);
-  switch (format) {
-    case 'jpeg':
-      return requireSize(await decodeJpeg(input), size);
-    case 'png':
-      return requireSize(compositeOnWhite(await decodePng(input)), size);
-    case 'webp':
-      return requireSize(compositeOnWhite(await decodeWebp(input)), size);
+/** The smallest DCT scale whose output still covers `target`, as sharp's shrink-on-load picks it. */
+function dctScaleFor(source: Size, target: Size): DctScale {
+  for (const scale of [1, 2, 4] as const) {
+    if (scaledSize(source.width, scale) >= target.width && scaledSize(source.height, scale) >= target.height) return scale;
   }
+  return 8;
+}
+
+/** A sink that ends at `target` exactly (`exact`) or simply keeps what the decoder produces. */
+function sinkFor(decoded: Size, target: Size, exact: boolean): PixelsSink | ResizingSink {
+  if (!exact || (decoded.width === target.width && decoded.height === target.height)) return new PixelsSink(decoded.width, decoded.height);
+  // A triangle over the factor left (below 2 for JPEGs, whose DCT scale took the rest) averages
+  // every source row into the result, and keeps the ring of rows short.
+  return new ResizingSink(decoded.width, decoded.height, target.width, target.height, 'triangle');
+}
+
+async function decodeStreaming(input: Uint8Array, image: Inspection, target: Size, exact: boolean): Promise<Pixels> {
+  if (image.baselineJpeg) {
+    const scale = dctScaleFor(image, target);
+    const decoded = { width: scaledSize(image.width, scale), height: scaledSize(image.height, scale) };
+    const sink = sinkFor(decoded, target, exact);
+    decodeBaselineJpeg(input, image.baselineJpeg, scale, sink);
+    return sink.pixels;
+  }
+  const sink = sinkFor(image, target, exact);
+  await decodePng(input, new OnWhiteSink(sink, image.width));
+  return sink.pixels;
+}
+
+async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels> {
+  if (image.format === 'jpeg') return decodeWithMozjpeg(input);
+  if (image.format === 'webp') return decodeWithLibwebp(input);
+  const sink: RowSink & { pixels: Pixels } = new PixelsSink(image.width, image.height);
+  await decodePng(input, new OnWhiteSink(sink, image.width));
+  return sink.pixels;
+}
+
+/**
+ * Opaque RGBA in stored orientation, either exactly `target` (`exact`, for a re-encoded original)
+ * or at least `target` and as small as the decoder can cheaply make it (for display sizes).
+ */
+export async function decodeImage(input: Uint8Array, image: Inspection, target: Size, exact: boolean): Promise<Pixels> {
+  if (image.streaming) return decodeStreaming(input, image, target, exact);
+  const whole = requireSize(await decodeWhole(input, image), image);
+  if (!exact || (whole.width === target.width && whole.height === target.height)) return whole;
+  return resize(whole, target.width, target.height, 'triangle');
 }

@@ -5,7 +5,7 @@
  */
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
 import type { EncodeOptions } from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
-import { MARKER, isJpegStart, readSegmentAt, stripJpegMetadata } from '../../shared/image/jpeg-segments';
+import { MARKER, isJpegStart, readSegmentAt } from '../../shared/image/jpeg-segments';
 import { withJpegEncoder } from './codecs';
 import type { SourceFormat } from './decode';
 import { encodeJpeg } from './jpeg-encoder';
@@ -65,19 +65,16 @@ function withSegmentsAfterJfif(jpeg: Uint8Array, segments: Uint8Array[]): Uint8A
   return out;
 }
 
+/** A variant with the source's ICC profile added after its JFIF segment. */
+export function withIcc<T extends { bytes: Uint8Array }>(variant: T, icc: Uint8Array[]): T {
+  return { ...variant, bytes: withSegmentsAfterJfif(variant.bytes, icc) };
+}
+
 /**
- * The original variant. An upright JPEG keeps its own compressed data with the metadata cut out:
- * lossless, and no decode or encode work for it at all. Anything else is re-encoded at full
- * resolution, read through the orientation walk so no rotated copy of the pixels is made.
+ * A re-encoded original, read through the orientation walk so that no turned copy of the largest
+ * image is ever made.
  */
-export function encodeOriginal(
-  source: Uint8Array,
-  format: SourceFormat,
-  orientation: Orientation,
-  pixels: Pixels,
-  icc: Uint8Array[],
-): Uint8Array {
-  if (format === 'jpeg' && orientation === 1) return stripJpegMetadata(source);
+export function encodeOriginal(pixels: Pixels, orientation: Orientation, icc: Uint8Array[]): Uint8Array {
   const walk = orientedWalk(pixels.width, pixels.height, orientation);
   return withSegmentsAfterJfif(encodeJpeg(pixels, ORIGINAL_QUALITY, walk), icc);
 }

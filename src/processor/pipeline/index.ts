@@ -2,15 +2,19 @@
  * The processor's image pipeline: bytes in, the three served variants and a BlurHash out. Pure
  * functions of their input; storage, queues and the database are the caller's.
  *
- * Order matters for memory (docs/image-pipeline.md): the full-resolution pixels are used for the
- * original and, once, as the source of the display variant, then dropped; the thumbnail is made
- * from the display variant; orientation is applied to those two small images only (the original
- * is encoded through an orientation walk instead of from a rotated copy).
+ * Memory decides the order (docs/image-pipeline.md): the original variant is made first, without
+ * pixels where it can be (a JPEG's own data, or turned in the DCT domain); pixels are decoded only
+ * as large as the next step needs (display size, or a capped original to re-encode); the
+ * thumbnail is made from the display variant; orientation is applied to the display and
+ * thumbnail only, while a re-encoded original is read through an orientation walk.
  */
+import { stripJpegMetadata } from '../../shared/image/jpeg-segments';
 import { encodeBlurhash } from './blurhash';
-import { decodeImage, type SourceFormat } from './decode';
-import { encodeOriginal, encodeVariants, iccProfileSegments } from './encode';
-import { DISPLAY_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
+import { decodeImage, inspect, type Inspection, type Size, type SourceFormat } from './decode';
+import { encodeOriginal, encodeVariants, iccProfileSegments, withIcc } from './encode';
+import type { BaselineJpeg } from './jpeg-decoder';
+import { planLosslessTransform, transformJpeg, type TransformPlan } from './jpeg-transform';
+import { DISPLAY_LONG_SIDE, ORIGINAL_MAX_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
 import { orient, swapsAxes, toOrientation, type Orientation } from './orient';
 import type { Pixels } from './pixels';
 import { pipelineProbe, type Stage } from './probe';
@@ -18,7 +22,7 @@ import { fitLongSide, resize, type ResizeFilter } from './resize';
 
 export { initCodecs, type CodecModules } from './codecs';
 export { UndecodableImageError, type UndecodableReason } from './errors';
-export { MAX_PIXELS } from './limits';
+export { FULL_DECODE_MAX_PIXELS, MAX_PIXELS, ORIGINAL_MAX_LONG_SIDE } from './limits';
 export { setPipelineProbe, type PipelineProbe, type Stage } from './probe';
 export type { SourceFormat };
 
@@ -72,36 +76,58 @@ function variant(bytes: Uint8Array, pixels: Pixels): Variant {
   return { bytes, width: pixels.width, height: pixels.height };
 }
 
-interface FullResolutionWork {
+interface SourceWork {
+  /** Of the upright source. */
   width: number;
   height: number;
-  originalBytes: Uint8Array;
+  original: Variant;
   /** The display-size image, still in stored orientation. */
   storedDisplay: Pixels;
 }
 
 /**
- * Everything that needs the full-resolution pixels, in a function of its own so that they become
- * unreachable the moment it returns, before the display and thumbnail are encoded.
+ * How the original variant is made, cheapest first: an upright JPEG keeps its own data (metadata
+ * cut out); a turned baseline JPEG is turned losslessly in the DCT domain; anything else is
+ * re-encoded from pixels, at most ORIGINAL_MAX_LONG_SIDE long.
  */
-async function useFullResolution(
-  input: Uint8Array,
-  format: SourceFormat,
-  turn: Orientation,
-  icc: Uint8Array[],
-  clock: StageClock,
-): Promise<FullResolutionWork> {
-  const full = await clock.time('decode', () => decodeImage(input, format));
-  const originalBytes = await clock.time('encode', () => encodeOriginal(input, format, turn, full, icc));
-  // Sizes are fitted in stored orientation: a longest side is the same either way round.
-  const displaySize = fitLongSide(full.width, full.height, DISPLAY_LONG_SIDE);
-  const storedDisplay = await clock.time('resize', () => resize(full, displaySize.width, displaySize.height, DISPLAY_FILTER));
-  return {
-    width: swapsAxes(turn) ? full.height : full.width,
-    height: swapsAxes(turn) ? full.width : full.height,
-    originalBytes,
-    storedDisplay,
-  };
+type OriginalPlan =
+  | { kind: 'own-data' }
+  | { kind: 'lossless'; jpeg: BaselineJpeg; transform: TransformPlan }
+  | { kind: 're-encode'; size: Size };
+
+function planOriginal(image: Inspection, turn: Orientation): OriginalPlan {
+  if (image.format === 'jpeg' && turn === 1) return { kind: 'own-data' };
+  const lossless = image.baselineJpeg ? planLosslessTransform(image.baselineJpeg, turn) : null;
+  if (image.baselineJpeg && lossless?.ok) return { kind: 'lossless', jpeg: image.baselineJpeg, transform: lossless.plan };
+  return { kind: 're-encode', size: fitLongSide(image.width, image.height, ORIGINAL_MAX_LONG_SIDE) };
+}
+
+/**
+ * Everything that needs the source, in a function of its own so that decoded pixels become
+ * unreachable the moment it returns, before the display and thumbnail are encoded. When the
+ * original needs no pixels, it is made first and only display-size pixels are decoded after it
+ * (a JPEG decodes straight to about that size), so the two never hold memory at the same time.
+ */
+async function useSource(input: Uint8Array, format: SourceFormat, turn: Orientation, icc: Uint8Array[], clock: StageClock): Promise<SourceWork> {
+  const image = inspect(input, format);
+  const plan = planOriginal(image, turn);
+  const upright = (size: Size): Size => (swapsAxes(turn) ? { width: size.height, height: size.width } : size);
+  let original: Variant;
+  let decoded: Pixels;
+  if (plan.kind === 're-encode') {
+    decoded = await clock.time('decode', () => decodeImage(input, image, plan.size, true));
+    original = { bytes: await clock.time('encode', () => encodeOriginal(decoded, turn, icc)), ...upright(plan.size) };
+  } else {
+    original = await clock.time('encode', () =>
+      plan.kind === 'own-data'
+        ? { bytes: stripJpegMetadata(input), width: image.width, height: image.height }
+        : withIcc(transformJpeg(input, plan.jpeg, plan.transform), icc),
+    );
+    decoded = await clock.time('decode', () => decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false));
+  }
+  const displaySize = fitLongSide(decoded.width, decoded.height, DISPLAY_LONG_SIDE);
+  const storedDisplay = await clock.time('resize', () => resize(decoded, displaySize.width, displaySize.height, DISPLAY_FILTER));
+  return { ...upright(image), original, storedDisplay };
 }
 
 /**
@@ -114,7 +140,7 @@ export async function processImage(input: Uint8Array, format: SourceFormat, orie
   const turn = toOrientation(orientation);
   const clock = new StageClock();
   const icc = iccProfileSegments(input, format);
-  const { width, height, originalBytes, storedDisplay } = await useFullResolution(input, format, turn, icc, clock);
+  const { width, height, original, storedDisplay } = await useSource(input, format, turn, icc, clock);
 
   const thumbnailSize = fitLongSide(storedDisplay.width, storedDisplay.height, THUMBNAIL_LONG_SIDE);
   const storedThumbnail = await clock.time('resize', () =>
@@ -130,7 +156,7 @@ export async function processImage(input: Uint8Array, format: SourceFormat, orie
     height,
     thumbnail: variant(thumbnailBytes, thumbnail),
     display: variant(displayBytes, display),
-    original: { bytes: originalBytes, width, height },
+    original,
     blurhash,
     timings: clock.timings,
   };

@@ -5,10 +5,23 @@
 import { variantLongestSide } from '../../shared/images';
 
 /**
- * The largest image (stored width × height) the processor decodes. Above it a job fails before
- * any decoding, whatever the API let through.
+ * The largest image (stored width × height) the processor decodes: the contract's limit. Baseline
+ * JPEGs and non-interlaced PNGs stream through decoders whose memory does not grow with it.
  */
 export const MAX_PIXELS = 50_000_000;
+
+/**
+ * The limit for files only a whole-image decoder reads (progressive JPEG, WebP, interlaced PNG):
+ * those hold the full RGBA image twice (WASM memory and its JavaScript copy).
+ */
+export const FULL_DECODE_MAX_PIXELS = 8_000_000;
+
+/**
+ * A re-encoded original (turned JPEG, PNG, WebP) is at most this long: its pixels must exist at
+ * once for the orientation walk, 4 bytes each. A JPEG that needs no turning keeps its own data and
+ * full size whatever its size.
+ */
+export const ORIGINAL_MAX_LONG_SIDE = 4096;
 
 export const THUMBNAIL_LONG_SIDE = variantLongestSide.thumbnail;
 export const DISPLAY_LONG_SIDE = variantLongestSide.display;
@@ -21,3 +34,10 @@ export const VARIANT_QUALITY = 80;
  * camera files it is re-encoded from, so a re-encode adds no visible loss.
  */
 export const ORIGINAL_QUALITY = 90;
+
+/**
+ * The most quantised DCT coefficients the lossless transform may hold (2 bytes each, every block
+ * of the file): 48 MB is a 16 MP 4:2:0 photo, about 3 bytes per pixel. Larger turned JPEGs are
+ * re-encoded through the streaming decoder instead.
+ */
+export const LOSSLESS_TRANSFORM_MAX_BYTES = 48 * 1024 * 1024;

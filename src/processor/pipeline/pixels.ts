@@ -8,6 +8,11 @@ export interface Pixels {
   height: number;
 }
 
+/** Receives an image top to bottom, a band of whole RGBA rows at a time (streaming decoders). */
+export interface RowSink {
+  accept(rows: Uint8Array, firstRow: number, rowCount: number): void;
+}
+
 export function allocatePixels(width: number, height: number): Pixels {
   return { data: new Uint8Array(width * height * 4), width, height };
 }

@@ -11,7 +11,7 @@
  * 16-bit samples keep their high byte. Ancillary chunks (gamma, ICC, text, EXIF) are ignored.
  */
 import { UndecodableImageError } from './errors';
-import { allocatePixels, type Pixels } from './pixels';
+import { allocatePixels, type RowSink } from './pixels';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
@@ -213,13 +213,13 @@ function toByteScaler(bitDepth: number): (sample: number) => number {
   return (sample) => sample * scale;
 }
 
-type RowWriter = (row: Uint8Array, pass: Pass, passY: number) => void;
+/** Converts one unfiltered scanline of `pass` into RGBA pixels of row `targetRow` of `target` (`width` wide). */
+type RowWriter = (row: Uint8Array, pass: Pass, target: Uint8Array, targetRow: number) => void;
 
 /** The common case, 8-bit RGB or RGBA without a transparent key, without per-sample calls. */
-function rgb8Writer(out: Pixels, channels: 3 | 4): RowWriter {
-  const { data, width } = out;
-  return (row, pass, passY) => {
-    let o = ((pass.y0 + passY * pass.dy) * width + pass.x0) * 4;
+function rgb8Writer(width: number, channels: 3 | 4): RowWriter {
+  return (row, pass, data, targetRow) => {
+    let o = (targetRow * width + pass.x0) * 4;
     const step = pass.dx * 4;
     for (let s = 0; s < pass.width * channels; s += channels, o += step) {
       data[o] = row[s]!;
@@ -231,7 +231,7 @@ function rgb8Writer(out: Pixels, channels: 3 | 4): RowWriter {
 }
 
 /** Any colour type and depth, one sample at a time. */
-function genericWriter(parts: PngParts, out: Pixels): RowWriter {
+function genericWriter(parts: PngParts, width: number): RowWriter {
   const { bitDepth, colorType } = parts.header;
   const raw = rawSampleReader(bitDepth);
   const toByte = toByteScaler(bitDepth);
@@ -241,11 +241,9 @@ function genericWriter(parts: PngParts, out: Pixels): RowWriter {
   const key = parts.transparentKey;
   const isKey = (row: Uint8Array, s: number): boolean =>
     key !== null && (gray ? raw(row, s) === key[0] : raw(row, s) === key[0] && raw(row, s + 1) === key[1] && raw(row, s + 2) === key[2]);
-  const { data, width } = out;
-  return (row, pass, passY) => {
-    const y = pass.y0 + passY * pass.dy;
+  return (row, pass, data, targetRow) => {
     for (let px = 0; px < pass.width; px++) {
-      const o = (y * width + pass.x0 + px * pass.dx) * 4;
+      const o = (targetRow * width + pass.x0 + px * pass.dx) * 4;
       const s = px * channels;
       if (colorType === COLOR.palette) {
         const entry = raw(row, s) * 4;
@@ -261,12 +259,11 @@ function genericWriter(parts: PngParts, out: Pixels): RowWriter {
   };
 }
 
-/** Converts one unfiltered row into RGBA pixels of the output image. */
-function rowWriter(parts: PngParts, out: Pixels): RowWriter {
-  const { bitDepth, colorType } = parts.header;
-  if (bitDepth === 8 && colorType === COLOR.rgba) return rgb8Writer(out, 4);
-  if (bitDepth === 8 && colorType === COLOR.rgb && !parts.transparentKey) return rgb8Writer(out, 3);
-  return genericWriter(parts, out);
+function rowWriter(parts: PngParts): RowWriter {
+  const { bitDepth, colorType, width } = parts.header;
+  if (bitDepth === 8 && colorType === COLOR.rgba) return rgb8Writer(width, 4);
+  if (bitDepth === 8 && colorType === COLOR.rgb && !parts.transparentKey) return rgb8Writer(width, 3);
+  return genericWriter(parts, width);
 }
 
 /**
@@ -284,7 +281,7 @@ class ScanlineAssembler {
   constructor(
     private readonly header: Header,
     private readonly passes: Pass[],
-    private readonly write: RowWriter,
+    private readonly onScanline: (scanline: Uint8Array, pass: Pass, passY: number) => void,
   ) {
     const bitsPerPixel = SAMPLES_PER_PIXEL[header.colorType]! * header.bitDepth;
     this.bytesPerPixel = Math.max(1, bitsPerPixel >> 3);
@@ -315,7 +312,7 @@ class ScanlineAssembler {
     const pass = this.passes[this.passIndex]!;
     const scanline = this.row.subarray(1);
     unfilter(this.row[0]!, scanline, this.previous, this.bytesPerPixel);
-    this.write(scanline, pass, this.passY);
+    this.onScanline(scanline, pass, this.passY);
     this.previous.set(scanline);
     this.filled = 0;
     if (++this.passY < pass.height) return;
@@ -357,11 +354,36 @@ async function inflateInto(compressed: Uint8Array[], assembler: ScanlineAssemble
   if (!assembler.complete) throw truncated();
 }
 
-/** Decodes to RGBA with the image's own alpha (see compositeOnWhite). */
-export async function decodePng(bytes: Uint8Array): Promise<Pixels> {
+export interface PngInfo {
+  width: number;
+  height: number;
+  interlaced: boolean;
+}
+
+export function readPngInfo(bytes: Uint8Array): PngInfo {
+  const { width, height, interlaced } = readChunks(bytes).header;
+  return { width, height, interlaced };
+}
+
+/**
+ * Decodes to RGBA rows with the image's own alpha, streamed to `sink` row by row. An interlaced
+ * (Adam7) image is the exception: its passes scatter pixels over the whole picture, so it is
+ * assembled in full first and handed over at once.
+ */
+export async function decodePng(bytes: Uint8Array, sink: RowSink): Promise<void> {
   const parts = readChunks(bytes);
-  const out = allocatePixels(parts.header.width, parts.header.height);
-  const assembler = new ScanlineAssembler(parts.header, passesOf(parts.header), rowWriter(parts, out));
-  await inflateInto(parts.compressed, assembler);
-  return out;
+  const { header } = parts;
+  const write = rowWriter(parts);
+  const passes = passesOf(header);
+  if (!header.interlaced) {
+    const row = new Uint8Array(header.width * 4);
+    await inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => {
+      write(scanline, pass, row, 0);
+      sink.accept(row, passY, 1);
+    }));
+    return;
+  }
+  const image = allocatePixels(header.width, header.height);
+  await inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => write(scanline, pass, image.data, pass.y0 + passY * pass.dy)));
+  sink.accept(image.data, 0, header.height);
 }

@@ -100,14 +100,15 @@ export function boxShrink(source: Pixels, fx: number, fy: number): Pixels {
 }
 
 /** For each output position: the first source index and the normalised weights from there. */
-interface Contributions {
+export interface Contributions {
   starts: Int32Array;
   /** `taps` weights per output position, zero-padded. */
   weights: Float64Array;
   taps: number;
 }
 
-function contributions(sourceSize: number, targetSize: number, kernel: Kernel): Contributions {
+export function contributions(sourceSize: number, targetSize: number, filter: ResizeFilter): Contributions {
+  const kernel = KERNELS[filter];
   const scale = sourceSize / targetSize;
   const stretch = Math.max(1, scale);
   const radius = kernel.support * stretch;
@@ -130,7 +131,11 @@ function contributions(sourceSize: number, targetSize: number, kernel: Kernel): 
   return { starts, weights, taps };
 }
 
-/** Convolves along rows (`step` 4) or columns (`step` = row bytes) from `source` into `out`. */
+/**
+ * Convolves along rows (`step` 4) or columns (`step` = row bytes) from `source` into `out`.
+ * Measured: walking columns this way is faster here than accumulating whole rows, since a
+ * column's few hundred cache lines stay cached for the next column.
+ */
 function convolve(
   source: Uint8Array,
   out: Uint8ClampedArray,
@@ -164,12 +169,11 @@ function convolve(
 
 /** Separable resampling to exactly width × height; Uint8ClampedArray rounds and clamps ringing. */
 export function resample(source: Pixels, width: number, height: number, filter: ResizeFilter): Pixels {
-  const kernel = KERNELS[filter];
   const horizontal = new Uint8ClampedArray(width * source.height * 4);
-  convolve(source.data, horizontal, source.height, source.width * 4, width * 4, 4, 4, contributions(source.width, width, kernel));
+  convolve(source.data, horizontal, source.height, source.width * 4, width * 4, 4, 4, contributions(source.width, width, filter));
   const out = new Uint8ClampedArray(width * height * 4);
   const rows = new Uint8Array(horizontal.buffer);
-  convolve(rows, out, width, 4, 4, width * 4, width * 4, contributions(source.height, height, kernel));
+  convolve(rows, out, width, 4, 4, width * 4, width * 4, contributions(source.height, height, filter));
   return { data: new Uint8Array(out.buffer), width, height };
 }
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_PIXELS, processImage, setPipelineProbe, UndecodableImageError, type UndecodableReason } from '../../../src/processor/pipeline/index';
+import { FULL_DECODE_MAX_PIXELS, MAX_PIXELS, processImage, setPipelineProbe, UndecodableImageError, type UndecodableReason } from '../../../src/processor/pipeline/index';
 import { isStartOfFrame, readSegmentAt } from '../../../src/shared/image/jpeg-segments';
 import { corpusAvailable, readCorpus } from '../../fixtures/corpus';
 import { photoLikePicture, solidPicture } from '../../fixtures/images/patterns';
@@ -32,14 +32,14 @@ function withClaimedSize(jpeg: Uint8Array, width: number, height: number): Uint8
 }
 
 describe('images the processor refuses', () => {
-  const instantiated: string[] = [];
+  const codecsUsed: string[] = [];
   afterEach(() => {
     setPipelineProbe(null);
-    instantiated.length = 0;
+    codecsUsed.length = 0;
   });
 
-  it('refuses a truncated JPEG instead of serving grey fill', async () => {
-    const jpeg = await encodeTestJpeg(photoLikePicture(800, 600));
+  it.each(['baseline', 'progressive'])('refuses a truncated %s JPEG instead of serving grey fill', async (kind) => {
+    const jpeg = await encodeTestJpeg(photoLikePicture(800, 600), 90, { progressive: kind === 'progressive' });
     expect(await refusal(processImage(jpeg.subarray(0, Math.floor(jpeg.length * 0.6)), 'jpeg', 1))).toBe('truncated');
     // Cut just before the end-of-image marker: every scan byte is there but one.
     expect(await refusal(processImage(jpeg.subarray(0, jpeg.length - 3), 'jpeg', 1))).toBe('truncated');
@@ -50,10 +50,10 @@ describe('images the processor refuses', () => {
   });
 
   it(`refuses more than ${MAX_PIXELS / 1e6} megapixels from the header, before any decoder exists`, async () => {
-    setPipelineProbe({ codecReturned: (codec) => instantiated.push(codec) });
+    setPipelineProbe({ codecReturned: (codec) => codecsUsed.push(codec) });
     const side = Math.ceil(Math.sqrt(MAX_PIXELS)) + 1;
     const bomb = withClaimedSize(await encodeTestJpeg(solidPicture(64, 64, [0, 0, 0])), side, side);
-    instantiated.length = 0;
+    codecsUsed.length = 0;
     expect(await refusal(processImage(bomb, 'jpeg', 1))).toBe('too-many-pixels');
 
     // A PNG whose header claims 10 000 × 10 000: 400 MB of RGBA, were it believed.
@@ -61,7 +61,30 @@ describe('images the processor refuses', () => {
     const ihdr = pngChunk('IHDR', Uint8Array.from([0, 0, 0x27, 0x10, 0, 0, 0x27, 0x10, 8, 2, 0, 0, 0]));
     const pngBomb = new Uint8Array([...png.subarray(0, 8), ...ihdr, ...png.subarray(8 + 25)]);
     expect(await refusal(processImage(pngBomb, 'png', 1))).toBe('too-many-pixels');
-    expect(instantiated).toEqual([]);
+    expect(codecsUsed).toEqual([]);
+  });
+
+  it(`refuses more than ${FULL_DECODE_MAX_PIXELS / 1e6} megapixels for files only a whole-image decoder reads`, async () => {
+    setPipelineProbe({ codecReturned: (codec) => codecsUsed.push(codec) });
+    const side = Math.ceil(Math.sqrt(FULL_DECODE_MAX_PIXELS)) + 1;
+    const progressive = withClaimedSize(await encodeTestJpeg(solidPicture(64, 64, [0, 0, 0]), 90, { progressive: true }), side, side);
+    codecsUsed.length = 0;
+    expect(await refusal(processImage(progressive, 'jpeg', 1))).toBe('too-many-pixels');
+    // Interlaced PNG.
+    const png = await encodePng(solidPicture(16, 16, [0, 0, 0]), { colourType: 'rgb', interlaced: true });
+    const ihdr = pngChunk('IHDR', Uint8Array.from([0, 0, side >> 8, side & 0xff, 0, 0, side >> 8, side & 0xff, 8, 2, 0, 0, 1]));
+    expect(await refusal(processImage(new Uint8Array([...png.subarray(0, 8), ...ihdr, ...png.subarray(8 + 25)]), 'png', 1))).toBe('too-many-pixels');
+    // Lossy WebP: the VP8 frame header holds 14-bit width and height at bytes 26 and 28.
+    const { encodeWebp } = await import('../../fixtures/images/webp-writer');
+    const webp = await encodeWebp(solidPicture(64, 64, [0, 0, 0]));
+    webp.set([side & 0xff, side >> 8, side & 0xff, side >> 8], 26);
+    codecsUsed.length = 0;
+    expect(await refusal(processImage(webp, 'webp', 1))).toBe('too-many-pixels');
+    expect(codecsUsed).toEqual([]);
+    // The same claimed size is fine for a baseline JPEG, which streams (refused here only because its data is 64×64).
+    const { encodeJpeg } = await import('../../../src/processor/pipeline/jpeg-encoder');
+    const baseline = withClaimedSize(encodeJpeg(solidPicture(64, 64, [0, 0, 0]), 80), side, side);
+    expect(await refusal(processImage(baseline, 'jpeg', 1))).not.toBe('too-many-pixels');
   });
 
   it('refuses a file that is not of the format it was sent as, or not an image', async () => {
@@ -87,7 +110,7 @@ describe('images the processor refuses', () => {
   });
 
   it('still decodes after a codec failed: each call has a fresh instance', async () => {
-    const jpeg = await encodeTestJpeg(photoLikePicture(300, 200));
+    const jpeg = await encodeTestJpeg(photoLikePicture(300, 200), 90, { progressive: true });
     const garbage = jpeg.slice();
     garbage.fill(0x55, 700, jpeg.length - 2);
     await processImage(garbage, 'jpeg', 1).catch(() => {});

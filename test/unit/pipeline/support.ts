@@ -11,10 +11,15 @@ import type { RgbaImage, Rgb } from '../../fixtures/images/patterns';
 
 initCodecs(codecModules);
 
-/** A camera-like JPEG of the picture (mozjpeg, 4:2:0), without any metadata yet. */
-export async function encodeTestJpeg(image: RgbaImage, quality = 92): Promise<Uint8Array> {
+/**
+ * A camera-like JPEG of the picture (mozjpeg, 4:2:0, baseline as cameras write them), without any
+ * metadata yet. `progressive` makes the kind only the whole-image decoder (mozjpeg) reads.
+ */
+export async function encodeTestJpeg(image: RgbaImage, quality = 92, { progressive = false } = {}): Promise<Uint8Array> {
   return withJpegEncoder(({ codec }) =>
-    codec.encode(image.data, image.width, image.height, { ...mozjpegDefaults, quality, auto_subsample: false, chroma_subsample: 2 }).slice(),
+    codec
+      .encode(image.data, image.width, image.height, { ...mozjpegDefaults, quality, progressive, auto_subsample: false, chroma_subsample: 2 })
+      .slice(),
   );
 }
 

@@ -46,18 +46,58 @@ describe('the original variant', () => {
     expect(result.original.bytes).toEqual(stripJpegMetadata(input));
   });
 
-  it('is re-encoded at full resolution when the source is turned, or not a JPEG', async () => {
+  it('is turned losslessly when the source is a turned baseline JPEG, trimmed to whole 16 px blocks', async () => {
     const picture = quadrantPicture(1300, 900);
     const turned = await processImage(withExif(await encodeTestJpeg(picture), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
+    // Turned 180°, both edges move to the start: 1300 and 900 lose their partial 16 px blocks.
+    expect([turned.original.width, turned.original.height]).toEqual([1296, 896]);
+    expect(jpegSize(turned.original.bytes)).toEqual({ width: 1296, height: 896 });
+    const [topLeft, topRight, bottomLeft, bottomRight] = gridMeans(await decodeJpeg(turned.original.bytes), 2, 2);
+    expectColourNear(topLeft!, [230, 210, 40], 6);
+    expectColourNear(topRight!, [40, 60, 200], 6);
+    expectColourNear(bottomLeft!, [40, 180, 60], 6);
+    expect(bottomRight![0]).toBeGreaterThan(200);
+  });
+
+  it('is re-encoded at full resolution from progressive JPEGs, PNG and WebP', async () => {
+    const picture = quadrantPicture(1300, 900);
+    const progressive = await processImage(withExif(await encodeTestJpeg(picture, 92, { progressive: true }), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
     const png = await processImage(await encodePng(picture, { colourType: 'rgb' }), 'png', 1);
-    for (const result of [turned, png]) {
+    for (const result of [progressive, png]) {
       const decoded = await decodeJpeg(result.original.bytes);
       expect([decoded.width, decoded.height]).toEqual([1300, 900]);
     }
     // Turned 180°: the top-left quadrant's colour is now bottom right, and the PNG is as drawn.
     const pngGrid = gridMeans(await decodeJpeg(png.original.bytes), 2, 2);
-    const turnedGrid = gridMeans(await decodeJpeg(turned.original.bytes), 2, 2);
+    const turnedGrid = gridMeans(await decodeJpeg(progressive.original.bytes), 2, 2);
     expect(largestCellDifference(turnedGrid, [...pngGrid].reverse())).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('large images', () => {
+  it('caps a re-encoded original at 4096 px, keeps an upright JPEG whole, and refits the display from either', async () => {
+    const { encodeJpeg } = await import('../../../src/processor/pipeline/jpeg-encoder');
+    const picture = quadrantPicture(6000, 4000);
+    const file = encodeJpeg(picture, 80);
+    const upright = await processImage(file, 'jpeg', 1);
+    expect(jpegSize(upright.original.bytes)).toEqual({ width: 6000, height: 4000 });
+    const turned = await processImage(withExif(file, buildExifApp1({ orientation: 8 })), 'jpeg', 8);
+    expect(jpegSize(turned.original.bytes)).toEqual({ width: 2731, height: 4096 });
+    expect([turned.original.width, turned.original.height, turned.width, turned.height]).toEqual([2731, 4096, 4000, 6000]);
+    expect(jpegSize(turned.display.bytes)).toEqual({ width: 720, height: 1080 });
+    // Turned 90° anticlockwise for display: the top-right quadrant is now top left.
+    const [topLeft] = gridMeans(await decodeJpeg(turned.display.bytes), 2, 2);
+    expectColourNear(topLeft!, [40, 180, 60], 8);
+  });
+
+  it('decodes progressive JPEGs and interlaced PNGs with the whole-image decoders', async () => {
+    const picture = quadrantPicture(900, 600);
+    const progressive = await encodeTestJpeg(picture);
+    const png = await encodePng(picture, { colourType: 'rgb', interlaced: true });
+    for (const [bytes, format] of [[progressive, 'jpeg'], [png, 'png']] as const) {
+      const result = await processImage(bytes, format, 3);
+      expect(largestCellDifference(gridMeans(await decodeJpeg(result.display.bytes), 2, 2), [...gridMeans(picture, 2, 2)].reverse()), format).toBeLessThanOrEqual(10);
+    }
   });
 });
 

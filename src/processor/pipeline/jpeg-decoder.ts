@@ -1,0 +1,561 @@
+/**
+ * A baseline JPEG decoder in TypeScript that streams and scales in the DCT domain.
+ *
+ * Why not only mozjpeg: @jsquash's decoder hands back the whole image twice (in its linear memory
+ * and as a JavaScript copy), 8 bytes per pixel plus the file: 120 MB for a 12 MP photo, and it
+ * cannot scale while decoding. This one decodes one MCU row at a time into a few small buffers
+ * and hands each band of RGBA rows to a sink (a buffer or a streaming resizer), optionally at 1/2,
+ * 1/4 or 1/8 size by computing a smaller inverse DCT from the low frequencies — what libjpeg's
+ * scaled decoding and sharp's "shrink on load" do. Memory is the sink's plus about 100 KB.
+ *
+ * Scope: baseline and extended sequential Huffman JPEG (SOF0, SOF1), 8-bit, one scan with all
+ * components: grey, YCbCr or Adobe RGB, any sampling factors that are powers of two, restart
+ * intervals. That is what cameras and phones write. Anything else (progressive, arithmetic, CMYK,
+ * multi-scan) is reported as unsupported and left to mozjpeg.
+ */
+import { isStartOfFrame, MARKER, readSegmentAt, type JpegSegment } from '../../shared/image/jpeg-segments';
+import { UndecodableImageError } from './errors';
+import { ZIGZAG } from './jpeg-entropy';
+import type { RowSink } from './pixels';
+
+/** Samples per 8×8 block side in the output: 8 is full size, 4 half, 2 a quarter, 1 an eighth. */
+export type DctScale = 8 | 4 | 2 | 1;
+
+
+interface HuffmanTable {
+  /** For codes of up to LOOKUP_BITS bits: (length << 8) | symbol, indexed by the next bits; 0 when longer. */
+  lookup: Uint16Array;
+  /** Largest code of each length, -1 when none (ITU T.81 F.2.2.3 MAXCODE). */
+  maxCode: Int32Array;
+  /** Index into `symbols` of the first code of each length, minus that code (VALPTR − MINCODE). */
+  offset: Int32Array;
+  symbols: Uint8Array;
+}
+
+interface Component {
+  id: number;
+  h: number;
+  v: number;
+  quantId: number;
+  dcTable: number;
+  acTable: number;
+}
+
+export interface BaselineJpeg {
+  width: number;
+  height: number;
+  components: Component[];
+  hMax: number;
+  vMax: number;
+  restartInterval: number;
+  colour: 'grey' | 'ycbcr' | 'rgb';
+  quantTables: Uint16Array[];
+  dcTables: HuffmanTable[];
+  acTables: HuffmanTable[];
+  /** Offset of the first entropy-coded byte. */
+  scanStart: number;
+}
+
+export type HeaderReading = { ok: true; jpeg: BaselineJpeg } | { ok: false; unsupported: string };
+
+
+const LOOKUP_BITS = 9;
+
+function corrupt(detail: string): UndecodableImageError {
+  return new UndecodableImageError('corrupt', `The JPEG data is damaged: ${detail}`);
+}
+
+function buildHuffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
+  const lookup = new Uint16Array(1 << LOOKUP_BITS);
+  const maxCode = new Int32Array(18).fill(-1);
+  const offset = new Int32Array(17);
+  let code = 0;
+  let k = 0;
+  for (let length = 1; length <= 16; length++) {
+    const count = counts[length - 1]!;
+    offset[length] = k - code;
+    for (let i = 0; i < count; i++, k++, code++) {
+      if (length <= LOOKUP_BITS) {
+        const shift = LOOKUP_BITS - length;
+        const entry = (length << 8) | symbols[k]!;
+        for (let fill = 0; fill < 1 << shift; fill++) lookup[(code << shift) | fill] = entry;
+      }
+    }
+    if (count > 0) maxCode[length] = code - 1;
+    code <<= 1;
+  }
+  // A sentinel past length 16 ends the slow search on any bit pattern.
+  maxCode[17] = 0x7fffffff;
+  return { lookup, maxCode, offset, symbols };
+}
+
+function readQuantTables(bytes: Uint8Array, segment: JpegSegment, tables: Uint16Array[]): void {
+  let at = segment.payloadStart;
+  while (at < segment.end) {
+    const precision = bytes[at]! >> 4;
+    const id = bytes[at]! & 15;
+    at++;
+    const table = new Uint16Array(64);
+    for (let k = 0; k < 64; k++, at += precision ? 2 : 1) {
+      table[ZIGZAG[k]!] = precision ? (bytes[at]! << 8) | bytes[at + 1]! : bytes[at]!;
+    }
+    tables[id & 3] = table;
+  }
+}
+
+function readHuffmanTables(bytes: Uint8Array, segment: JpegSegment, dc: HuffmanTable[], ac: HuffmanTable[]): void {
+  let at = segment.payloadStart;
+  while (at + 17 <= segment.end) {
+    const kind = bytes[at]! >> 4;
+    const id = bytes[at]! & 3;
+    const counts = bytes.subarray(at + 1, at + 17);
+    const total = counts.reduce((sum, count) => sum + count, 0);
+    const symbols = bytes.subarray(at + 17, at + 17 + total);
+    (kind === 0 ? dc : ac)[id] = buildHuffmanTable(counts, symbols);
+    at += 17 + total;
+  }
+}
+
+const isPowerOfTwo = (value: number): boolean => value === 1 || value === 2 || value === 4;
+
+function colourOf(components: Component[], adobeTransform: number | null): BaselineJpeg['colour'] {
+  if (components.length === 1) return 'grey';
+  if (adobeTransform !== null) return adobeTransform === 0 ? 'rgb' : 'ycbcr';
+  const ids = String.fromCharCode(...components.map((c) => c.id));
+  return ids === 'RGB' ? 'rgb' : 'ycbcr';
+}
+
+/** Reads the header up to the first scan and says whether this decoder can take the file. */
+export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
+  const quantTables: Uint16Array[] = [];
+  const dcTables: HuffmanTable[] = [];
+  const acTables: HuffmanTable[] = [];
+  let frame: { width: number; height: number; components: Component[] } | null = null;
+  let restartInterval = 0;
+  let adobeTransform: number | null = null;
+  let at = 2;
+  for (;;) {
+    const read = readSegmentAt(bytes, at);
+    if (!read.ok || read.segment.end > bytes.length) return { ok: false, unsupported: 'unreadable header' };
+    const { segment } = read;
+    const { marker, payloadStart: p } = segment;
+    if (marker === MARKER.DQT) readQuantTables(bytes, segment, quantTables);
+    else if (marker === MARKER.DHT) readHuffmanTables(bytes, segment, dcTables, acTables);
+    else if (marker === MARKER.DRI) restartInterval = (bytes[p]! << 8) | bytes[p + 1]!;
+    else if (marker === MARKER.APP14 && String.fromCharCode(...bytes.subarray(p, p + 5)) === 'Adobe') adobeTransform = bytes[p + 11] ?? null;
+    else if (isStartOfFrame(marker)) {
+      if (marker !== 0xc0 && marker !== 0xc1) return { ok: false, unsupported: `frame type 0x${marker.toString(16)} (progressive, lossless or arithmetic)` };
+      if (bytes[p] !== 8) return { ok: false, unsupported: `${bytes[p]}-bit samples` };
+      const count = bytes[p + 5]!;
+      const components = Array.from({ length: count }, (_, i) => ({
+        id: bytes[p + 6 + i * 3]!,
+        h: bytes[p + 7 + i * 3]! >> 4,
+        v: bytes[p + 7 + i * 3]! & 15,
+        quantId: bytes[p + 8 + i * 3]! & 3,
+        dcTable: 0,
+        acTable: 0,
+      }));
+      frame = { height: (bytes[p + 1]! << 8) | bytes[p + 2]!, width: (bytes[p + 3]! << 8) | bytes[p + 4]!, components };
+    } else if (marker === MARKER.SOS) {
+      if (!frame) return { ok: false, unsupported: 'scan before frame' };
+      const { components } = frame;
+      const inScan = bytes[p]!;
+      if (components.length !== 1 && components.length !== 3) return { ok: false, unsupported: `${components.length} components` };
+      if (inScan !== components.length) return { ok: false, unsupported: 'one scan per component' };
+      for (let i = 0; i < inScan; i++) {
+        const component = components.find((c) => c.id === bytes[p + 1 + i * 2]);
+        if (!component) return { ok: false, unsupported: 'scan names an unknown component' };
+        component.dcTable = bytes[p + 2 + i * 2]! >> 4;
+        component.acTable = bytes[p + 2 + i * 2]! & 15;
+      }
+      if (frame.width === 0 || frame.height === 0) return { ok: false, unsupported: 'height defined by DNL' };
+      if (!components.every((c) => isPowerOfTwo(c.h) && isPowerOfTwo(c.v) && quantTables[c.quantId] && dcTables[c.dcTable] && acTables[c.acTable])) {
+        return { ok: false, unsupported: 'sampling factors or missing tables' };
+      }
+      const hMax = Math.max(...components.map((c) => c.h));
+      const vMax = Math.max(...components.map((c) => c.v));
+      // Ordered as in the scan, which is the order of blocks in each MCU.
+      const ordered = Array.from({ length: inScan }, (_, i) => components.find((c) => c.id === bytes[p + 1 + i * 2])!);
+      return {
+        ok: true,
+        jpeg: {
+          ...frame,
+          components: ordered,
+          hMax,
+          vMax,
+          restartInterval,
+          colour: colourOf(ordered, adobeTransform),
+          quantTables,
+          dcTables,
+          acTables,
+          scanStart: segment.end,
+        },
+      };
+    }
+    at = segment.end;
+  }
+}
+
+/**
+ * Entropy-coded bits, with 0xFF00 unstuffed. At a marker (or the end of the data) it feeds zero
+ * bytes and counts them, so running past real data is detected rather than decoded as grey.
+ */
+class BitReader {
+  private buffer = 0;
+  private count = 0;
+  private phantomBits = 0;
+  pos: number;
+
+  constructor(
+    private readonly data: Uint8Array,
+    start: number,
+  ) {
+    this.pos = start;
+  }
+
+  private fill(): void {
+    while (this.count <= 24) {
+      let byte = 0;
+      const at = this.pos;
+      if (at < this.data.length && this.data[at] !== 0xff) {
+        byte = this.data[at]!;
+        this.pos++;
+      } else if (at + 1 < this.data.length && this.data[at] === 0xff && this.data[at + 1] === 0) {
+        byte = 0xff;
+        this.pos += 2;
+      } else {
+        this.phantomBits += 8;
+      }
+      this.buffer = ((this.buffer << 8) | byte) >>> 0;
+      this.count += 8;
+    }
+  }
+
+  /** True once bits that do not exist in the file have been consumed. */
+  get overrun(): boolean {
+    return this.count < this.phantomBits;
+  }
+
+  bits(n: number): number {
+    if (this.count < n) this.fill();
+    this.count -= n;
+    return (this.buffer >>> this.count) & ((1 << n) - 1);
+  }
+
+  decode(table: HuffmanTable): number {
+    if (this.count < 16) this.fill();
+    const entry = table.lookup[(this.buffer >>> (this.count - LOOKUP_BITS)) & ((1 << LOOKUP_BITS) - 1)]!;
+    if (entry !== 0) {
+      this.count -= entry >> 8;
+      return entry & 0xff;
+    }
+    let length = LOOKUP_BITS + 1;
+    let code = (this.buffer >>> (this.count - length)) & ((1 << length) - 1);
+    while (code > table.maxCode[length]!) {
+      length++;
+      code = (this.buffer >>> (this.count - length)) & ((1 << length) - 1);
+    }
+    if (length > 16) throw corrupt('bad Huffman code');
+    this.count -= length;
+    return table.symbols[code + table.offset[length]!] ?? 0;
+  }
+
+  /** A coefficient of `size` bits: the top half of the range positive, the rest negative (T.81 F.2.2.1). */
+  receive(size: number): number {
+    const value = this.bits(size);
+    return value < 1 << (size - 1) ? value - (1 << size) + 1 : value;
+  }
+
+  /** At a restart interval's end: drop the padding bits and step over the RSTn marker. */
+  restart(expected: number): void {
+    this.count = 0;
+    this.buffer = 0;
+    this.phantomBits = 0;
+    while (this.pos < this.data.length && this.data[this.pos] === 0xff && this.data[this.pos + 1] === 0xff) this.pos++;
+    if (this.data[this.pos] !== 0xff || this.data[this.pos + 1] !== 0xd0 + expected) throw corrupt('restart marker missing');
+    this.pos += 2;
+  }
+}
+
+/** AAN scale factors (jidctflt.c): the float IDCT expects coefficients pre-multiplied by these. */
+const AAN_SCALE = [1, 1.387039845, 1.306562965, 1.175875602, 1, 0.785694958, 0.5411961, 0.275899379];
+
+/**
+ * How one component's blocks become output samples: an inverse DCT of kx × ky samples per block
+ * from its low frequencies, then each sample repeated ux × uy times to reach the output grid.
+ */
+interface ComponentPlan {
+  kx: number;
+  ky: number;
+  ux: number;
+  uy: number;
+  /** Multipliers per coefficient (natural order): dequantisation and the IDCT's scaling in one. */
+  multipliers: Float64Array;
+  /** Which coefficients (natural order) the smaller IDCT uses; the others are decoded and ignored. */
+  used: Uint8Array;
+  /** The band of samples for one MCU row. */
+  plane: Uint8ClampedArray;
+  stride: number;
+}
+
+/** Orthonormal N-point DCT basis, scaled by √(N/8) so that N < 8 samples average the 8 they replace. */
+function basis(n: number): Float64Array {
+  const table = new Float64Array(n * 8);
+  for (let x = 0; x < n; x++) {
+    for (let u = 0; u < n; u++) {
+      const norm = u === 0 ? Math.sqrt(1 / n) : Math.sqrt(2 / n);
+      table[x * 8 + u] = norm * Math.cos(((2 * x + 1) * u * Math.PI) / (2 * n)) * Math.sqrt(n / 8);
+    }
+  }
+  return table;
+}
+
+const BASES: Record<number, Float64Array> = { 1: basis(1), 2: basis(2), 4: basis(4), 8: basis(8) };
+
+function planComponent(component: Component, jpeg: BaselineJpeg, scale: DctScale, mcusPerLine: number): ComponentPlan {
+  const wantX = (scale * jpeg.hMax) / component.h;
+  const wantY = (scale * jpeg.vMax) / component.v;
+  const kx = Math.min(8, wantX);
+  const ky = Math.min(8, wantY);
+  const quant = jpeg.quantTables[component.quantId]!;
+  const multipliers = new Float64Array(64);
+  const used = new Uint8Array(64);
+  const aan = kx === 8 && ky === 8;
+  for (let row = 0; row < 8; row++) {
+    for (let col = 0; col < 8; col++) {
+      const i = row * 8 + col;
+      used[i] = row < ky && col < kx ? 1 : 0;
+      multipliers[i] = aan ? (quant[i]! * AAN_SCALE[row]! * AAN_SCALE[col]!) / 8 : quant[i]!;
+    }
+  }
+  const stride = mcusPerLine * component.h * kx;
+  return { kx, ky, ux: wantX / kx, uy: wantY / ky, multipliers, used, plane: new Uint8ClampedArray(stride * component.v * ky), stride };
+}
+
+/** Full-size inverse DCT (AAN, as jidctflt.c) of dequantised coefficients, +128, into the plane. */
+function idct8(c: Float64Array, plane: Uint8ClampedArray, at: number, stride: number): void {
+  for (let col = 0; col < 8; col++) {
+    const d0 = c[col]!, d1 = c[col + 8]!, d2 = c[col + 16]!, d3 = c[col + 24]!;
+    const d4 = c[col + 32]!, d5 = c[col + 40]!, d6 = c[col + 48]!, d7 = c[col + 56]!;
+    if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0 && d5 === 0 && d6 === 0 && d7 === 0) {
+      for (let row = 0; row < 64; row += 8) c[col + row] = d0;
+      continue;
+    }
+    const t10 = d0 + d4, t11 = d0 - d4, t13 = d2 + d6;
+    const t12 = (d2 - d6) * 1.414213562 - t13;
+    const e0 = t10 + t13, e3 = t10 - t13, e1 = t11 + t12, e2 = t11 - t12;
+    const z13 = d5 + d3, z10 = d5 - d3, z11 = d1 + d7, z12 = d1 - d7;
+    const o7 = z11 + z13;
+    const o11 = (z11 - z13) * 1.414213562;
+    const z5 = (z10 + z12) * 1.847759065;
+    const o10 = z5 - z12 * 1.082392200;
+    const o12 = z5 - z10 * 2.613125930;
+    const o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
+    c[col] = e0 + o7;
+    c[col + 56] = e0 - o7;
+    c[col + 8] = e1 + o6;
+    c[col + 48] = e1 - o6;
+    c[col + 16] = e2 + o5;
+    c[col + 40] = e2 - o5;
+    c[col + 24] = e3 + o4;
+    c[col + 32] = e3 - o4;
+  }
+  for (let row = 0; row < 64; row += 8) {
+    const d0 = c[row]!, d1 = c[row + 1]!, d2 = c[row + 2]!, d3 = c[row + 3]!;
+    const d4 = c[row + 4]!, d5 = c[row + 5]!, d6 = c[row + 6]!, d7 = c[row + 7]!;
+    const t10 = d0 + d4, t11 = d0 - d4, t13 = d2 + d6;
+    const t12 = (d2 - d6) * 1.414213562 - t13;
+    const e0 = t10 + t13, e3 = t10 - t13, e1 = t11 + t12, e2 = t11 - t12;
+    const z13 = d5 + d3, z10 = d5 - d3, z11 = d1 + d7, z12 = d1 - d7;
+    const o7 = z11 + z13;
+    const o11 = (z11 - z13) * 1.414213562;
+    const z5 = (z10 + z12) * 1.847759065;
+    const o10 = z5 - z12 * 1.082392200;
+    const o12 = z5 - z10 * 2.613125930;
+    const o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
+    const o = at + (row >> 3) * stride;
+    plane[o] = e0 + o7 + 128;
+    plane[o + 7] = e0 - o7 + 128;
+    plane[o + 1] = e1 + o6 + 128;
+    plane[o + 6] = e1 - o6 + 128;
+    plane[o + 2] = e2 + o5 + 128;
+    plane[o + 5] = e2 - o5 + 128;
+    plane[o + 3] = e3 + o4 + 128;
+    plane[o + 4] = e3 - o4 + 128;
+  }
+}
+
+/** A kx × ky inverse DCT from the low frequencies (scaled decoding), by the separable basis. */
+function idctScaled(c: Float64Array, kx: number, ky: number, plane: Uint8ClampedArray, at: number, stride: number, scratch: Float64Array): void {
+  const bx = BASES[kx]!;
+  const by = BASES[ky]!;
+  for (let v = 0; v < ky; v++) {
+    for (let x = 0; x < kx; x++) {
+      let sum = 0;
+      for (let u = 0; u < kx; u++) sum += c[v * 8 + u]! * bx[x * 8 + u]!;
+      scratch[v * 8 + x] = sum;
+    }
+  }
+  for (let y = 0; y < ky; y++) {
+    for (let x = 0; x < kx; x++) {
+      let sum = 0;
+      for (let v = 0; v < ky; v++) sum += scratch[v * 8 + x]! * by[y * 8 + v]!;
+      plane[at + y * stride + x] = sum + 128;
+    }
+  }
+}
+
+/** libjpeg's fixed-point YCbCr → RGB tables (jdcolor.c), as plain arrays of 256. */
+const CR_TO_R = Int32Array.from({ length: 256 }, (_, i) => Math.round(1.402 * (i - 128)));
+const CB_TO_B = Int32Array.from({ length: 256 }, (_, i) => Math.round(1.772 * (i - 128)));
+const CR_TO_G = Float64Array.from({ length: 256 }, (_, i) => -0.714136286 * (i - 128));
+const CB_TO_G = Float64Array.from({ length: 256 }, (_, i) => -0.344136286 * (i - 128));
+
+/** The output size of a full image of `size` samples at `scale` eighths, as libjpeg rounds it. */
+export function scaledSize(size: number, scale: DctScale): number {
+  return Math.ceil((size * scale) / 8);
+}
+
+/** A block's quantised coefficients in natural (row-major) order; the array is reused. */
+export type BlockVisitor = (component: number, blockX: number, blockY: number, coefficients: Int16Array) => void;
+
+export function mcuGrid(jpeg: BaselineJpeg): { mcusPerLine: number; mcusPerColumn: number } {
+  return { mcusPerLine: Math.ceil(jpeg.width / (8 * jpeg.hMax)), mcusPerColumn: Math.ceil(jpeg.height / (8 * jpeg.vMax)) };
+}
+
+/**
+ * Entropy-decodes every block in file order, calling `visit` per block and `rowDone` after each
+ * row of MCUs. Throws UndecodableImageError when the data is damaged or ends early.
+ */
+export function scanBlocks(bytes: Uint8Array, jpeg: BaselineJpeg, visit: BlockVisitor, rowDone: (mcuRow: number) => void = () => {}): void {
+  const { components } = jpeg;
+  const { mcusPerLine, mcusPerColumn } = mcuGrid(jpeg);
+  const coefficients = new Int16Array(64);
+  const predictions = new Int32Array(components.length);
+  const reader = new BitReader(bytes, jpeg.scanStart);
+  let mcusToRestart = jpeg.restartInterval;
+  let restartIndex = 0;
+
+  const readBlock = (index: number, dc: HuffmanTable, ac: HuffmanTable): void => {
+    coefficients.fill(0);
+    const size = reader.decode(dc);
+    if (size > 11) throw corrupt('DC difference too large');
+    predictions[index] = predictions[index]! + (size === 0 ? 0 : reader.receive(size));
+    coefficients[0] = predictions[index]!;
+    for (let k = 1; k < 64; k++) {
+      const symbol = reader.decode(ac);
+      const size = symbol & 15;
+      const run = symbol >> 4;
+      if (size === 0) {
+        if (run !== 15) break;
+        k += 15;
+        continue;
+      }
+      k += run;
+      if (k > 63) throw corrupt('coefficient index past 63');
+      coefficients[ZIGZAG[k]!] = reader.receive(size);
+    }
+  };
+
+  for (let mcuRow = 0; mcuRow < mcusPerColumn; mcuRow++) {
+    for (let mcuX = 0; mcuX < mcusPerLine; mcuX++) {
+      if (jpeg.restartInterval > 0 && mcusToRestart === 0) {
+        reader.restart(restartIndex);
+        restartIndex = (restartIndex + 1) & 7;
+        mcusToRestart = jpeg.restartInterval;
+        predictions.fill(0);
+      }
+      for (let c = 0; c < components.length; c++) {
+        const component = components[c]!;
+        const dc = jpeg.dcTables[component.dcTable]!;
+        const ac = jpeg.acTables[component.acTable]!;
+        for (let by = 0; by < component.v; by++) {
+          for (let bx = 0; bx < component.h; bx++) {
+            readBlock(c, dc, ac);
+            visit(c, mcuX * component.h + bx, mcuRow * component.v + by, coefficients);
+          }
+        }
+      }
+      mcusToRestart--;
+      if (reader.overrun) throw new UndecodableImageError('truncated', 'The JPEG data ends before the image does');
+    }
+    rowDone(mcuRow);
+  }
+}
+
+/**
+ * Decodes the whole image into `sink`, band by band, at `scale`/8 of its size. Throws
+ * UndecodableImageError when the data is damaged or ends early.
+ */
+export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale: DctScale, sink: RowSink): void {
+  const { components, vMax } = jpeg;
+  const { mcusPerLine } = mcuGrid(jpeg);
+  const outWidth = scaledSize(jpeg.width, scale);
+  const outHeight = scaledSize(jpeg.height, scale);
+  const plans = components.map((component) => planComponent(component, jpeg, scale, mcusPerLine));
+  const usedIndices = plans.map((plan) => Uint8Array.from(Array.from(plan.used).flatMap((used, i) => (used ? [i] : []))));
+  const bandHeight = vMax * scale;
+  const band = new Uint8ClampedArray(outWidth * bandHeight * 4);
+  const bandBytes = new Uint8Array(band.buffer);
+  const dequantised = new Float64Array(64);
+  const scratch = new Float64Array(64);
+  const columnOf = plans.map((plan) => Int32Array.from({ length: outWidth }, (_, x) => Math.floor(x / plan.ux)));
+
+  const inverseTransform: BlockVisitor = (c, blockX, blockY, coefficients) => {
+    const plan = plans[c]!;
+    const { multipliers } = plan;
+    const used = usedIndices[c]!;
+    if (used.length < 64) dequantised.fill(0);
+    for (let u = 0; u < used.length; u++) {
+      const i = used[u]!;
+      dequantised[i] = coefficients[i]! * multipliers[i]!;
+    }
+    const at = (blockY % components[c]!.v) * plan.ky * plan.stride + blockX * plan.kx;
+    if (plan.kx === 8 && plan.ky === 8) idct8(dequantised, plan.plane, at, plan.stride);
+    else idctScaled(dequantised, plan.kx, plan.ky, plan.plane, at, plan.stride, scratch);
+  };
+
+  scanBlocks(bytes, jpeg, inverseTransform, (mcuRow) => {
+    const top = mcuRow * bandHeight;
+    const rows = Math.min(bandHeight, outHeight - top);
+    writeBand(jpeg.colour, plans, columnOf, band, outWidth, rows);
+    sink.accept(bandBytes, top, rows);
+  });
+}
+
+/** Upsamples (by repetition) and converts one band of component samples to RGBA rows. */
+function writeBand(colour: BaselineJpeg['colour'], plans: ComponentPlan[], columnOf: Int32Array[], band: Uint8ClampedArray, width: number, rows: number): void {
+  const [p0, p1, p2] = plans;
+  const [c0, c1, c2] = columnOf;
+  let o = 0;
+  for (let y = 0; y < rows; y++) {
+    const r0 = Math.floor(y / p0!.uy) * p0!.stride;
+    if (colour === 'grey') {
+      for (let x = 0; x < width; x++, o += 4) {
+        const value = p0!.plane[r0 + c0![x]!]!;
+        band[o] = value;
+        band[o + 1] = value;
+        band[o + 2] = value;
+        band[o + 3] = 255;
+      }
+      continue;
+    }
+    const r1 = Math.floor(y / p1!.uy) * p1!.stride;
+    const r2 = Math.floor(y / p2!.uy) * p2!.stride;
+    for (let x = 0; x < width; x++, o += 4) {
+      const a = p0!.plane[r0 + c0![x]!]!;
+      const b = p1!.plane[r1 + c1![x]!]!;
+      const c = p2!.plane[r2 + c2![x]!]!;
+      if (colour === 'rgb') {
+        band[o] = a;
+        band[o + 1] = b;
+        band[o + 2] = c;
+      } else {
+        band[o] = a + CR_TO_R[c]!;
+        band[o + 1] = a + CB_TO_G[b]! + CR_TO_G[c]!;
+        band[o + 2] = a + CB_TO_B[b]!;
+      }
+      band[o + 3] = 255;
+    }
+  }
+}
