@@ -8,7 +8,7 @@ import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { renderDocsPage } from './routes/meta/docs-page';
 import { imageRoutes } from './routes/images';
-import { mediaRoutes } from './routes/media';
+import { avatarRoutes, mediaRoutes } from './routes/media';
 import { notificationRoutes } from './routes/notifications';
 import { instanceRoutes } from './routes/meta/instance';
 import { postRoutes } from './routes/posts';
@@ -63,6 +63,7 @@ export function createApp() {
   app.onError(onError);
   app.route(apiBasePath, createApiRouter());
   app.route('/images', mediaRoutes);
+  app.route('/avatars', avatarRoutes);
 
   const unmatched = notFoundOrMethodNotAllowed(app);
   app.notFound((c) => errorResponse(c, unmatched(c.req.method, c.req.path)));

@@ -8,7 +8,9 @@ import { markPostFailed, sweepStuckPosts } from '../db/queries/posts';
 import type { FanOutJob } from '../shared/feed-messages';
 import type { ImageJob } from '../shared/queue-messages';
 import { PermanentFailure } from './failures';
-import { initCodecs } from './pipeline';
+import { WorkerEntrypoint } from 'cloudflare:workers';
+import { initCodecs, UndecodableImageError, type SourceFormat } from './pipeline';
+import { renderAvatar } from './pipeline/avatar';
 import { codecModules } from './pipeline/wasm-modules';
 import { processPost, type ProcessorDeps } from './process-post';
 
@@ -81,3 +83,22 @@ export default {
     if (requeued.length || failed.length) log({ sweep: true, requeued: requeued.length, failed: failed.length });
   },
 } satisfies ExportedHandler<ProcessorEnv, ImageJob>;
+
+/**
+ * Work the API asks for and waits on, over a service binding (RPC): profile photos are small and
+ * wanted at once, so they skip the queue. Undecodable input comes back as `{ ok: false }`.
+ */
+export class ImageProcessor extends WorkerEntrypoint<ProcessorEnv> {
+  async renderAvatar(
+    input: Uint8Array,
+    format: SourceFormat,
+    orientation: number,
+  ): Promise<{ ok: true; bytes: Uint8Array; side: number } | { ok: false; reason: string }> {
+    try {
+      return { ok: true, ...(await renderAvatar(input, format, orientation)) };
+    } catch (error) {
+      if (error instanceof UndecodableImageError) return { ok: false, reason: error.message };
+      throw error;
+    }
+  }
+}

@@ -54,3 +54,11 @@ export const ProfilePatch = z
     bio: Bio.optional(),
   })
   .openapi('ProfilePatch');
+
+export const AvatarForm = z
+  .strictObject({
+    image: z
+      .custom<File>((value) => value instanceof File, { message: 'image must be a file' })
+      .openapi({ type: 'string', format: 'binary' }),
+  })
+  .openapi('AvatarForm');

@@ -71,3 +71,13 @@ export async function updateProfile(db: Db, id: string, changes: ProfileChanges)
 export async function updatePasswordHash(db: Db, id: string, passwordHash: string): Promise<void> {
   await db.update(users).set({ passwordHash }).where(eq(users.id, id));
 }
+
+/** Points the profile at a new avatar; returns the updated row and the URL it replaced. */
+export async function replaceAvatar(db: Db, id: string, avatarUrl: string) {
+  const result = await db.execute<{ previous: string | null }>(sql`
+    update ${users} u set avatar_url = ${avatarUrl}, updated_at = now()
+    from (select avatar_url as previous from ${users} where id = ${id}) before
+    where u.id = ${id}
+    returning before.previous`);
+  return { found: result.rows.length > 0, previous: result.rows[0]?.previous ?? null };
+}

@@ -172,6 +172,9 @@ export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
       if (!components.every((c) => isPowerOfTwo(c.h) && isPowerOfTwo(c.v) && quantTables[c.quantId] && dcTables[c.dcTable] && acTables[c.acTable])) {
         return { ok: false, unsupported: 'sampling factors or missing tables' };
       }
+      // A scan of one component is not interleaved: its MCU is one block whatever the sampling
+      // factors say (T.81 A.2.2), and some encoders write 2×1 for greyscale.
+      if (components.length === 1) components[0]!.h = components[0]!.v = 1;
       const hMax = Math.max(...components.map((c) => c.h));
       const vMax = Math.max(...components.map((c) => c.v));
       // Ordered as in the scan, which is the order of blocks in each MCU.

@@ -83,3 +83,8 @@ export const mediaRoutes = new Hono<AppEnv>()
     if (!signed) throw notFound('Image');
     return fromR2(c, key, privateCaching);
   });
+
+/** Profile photos: every photo has a name of its own, so its URL is immutable and public. */
+export const avatarRoutes = new Hono<AppEnv>()
+  .use('*', provideServices)
+  .get('/:file{user_[0-9a-f]{32}_[0-9a-f]{8}\\.jpg}', (c) => fromR2(c, `avatars/${c.req.param('file')}`, publicCaching));

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { postgresErrorOf } from '../../../db/client';
 import { follow, listFollows, unfollow } from '../../../db/queries/follows';
-import { findUserById, findUserForViewer, updateProfile } from '../../../db/queries/users';
+import { findUserById, findUserForViewer, replaceAvatar, updateProfile } from '../../../db/queries/users';
 import { applyFollow, applyUnfollow } from '../../../feed/follow-effects';
 import { ApiError, notFound } from '../../../shared/errors';
 import { parsePublicId, toPublicId } from '../../../shared/ids';
@@ -18,8 +18,14 @@ import {
   listFollowers,
   listFollowing,
   patchOwnProfile,
+  putAvatar,
   unfollowUser,
 } from './users.routes';
+import type { ImageProcessor } from '../../../processor';
+import { readExif } from '../../../shared/image/exif';
+import { judgeUpload } from '../images/upload';
+
+const formatOf = { JPEG: 'jpeg', PNG: 'png', WEBP: 'webp' } as const;
 
 function userIdOrNotFound(publicId: string): string {
   const id = parsePublicId('user', publicId);
@@ -67,6 +73,25 @@ export const userRoutes = createRouter()
     });
     if (!user) throw notFound('User');
     await invalidate(c.var.services.cache, [cacheKeys.profile(userId)]);
+    return c.json({ success: true as const, data: ownProfile(user) }, 200);
+  })
+  .openapi(putAvatar, async (c) => {
+    const { userId } = viewerOf(c);
+    const { db, images, cache, publicBaseUrl } = c.var.services;
+    const bytes = new Uint8Array(await c.req.valid('form').image.arrayBuffer());
+    const image = judgeUpload(bytes);
+    const processor = c.env.PROCESSOR as unknown as Service<ImageProcessor>;
+    const rendered = await processor.renderAvatar(bytes, formatOf[image.format], readExif(bytes).orientation);
+    if (!rendered.ok) throw new ApiError('UNPROCESSABLE', `The photo cannot be decoded: ${rendered.reason}`);
+    // A new name per photo: the URL can then be cached for good, and the old one simply retires.
+    const key = `avatars/${toPublicId('user', userId)}_${crypto.randomUUID().slice(0, 8)}.jpg`;
+    await images.put(key, rendered.bytes, { httpMetadata: { contentType: 'image/jpeg' } });
+    const { previous } = await replaceAvatar(db, userId, `${publicBaseUrl}/${key}`);
+    const retired = previous && /\/(avatars\/[\w-]+\.jpg)$/.exec(previous)?.[1];
+    if (retired) await images.delete(retired);
+    await invalidate(cache, [cacheKeys.profile(userId)]);
+    const user = await findUserById(db, userId);
+    if (!user) throw notFound('User');
     return c.json({ success: true as const, data: ownProfile(user) }, 200);
   })
   .openapi(getUser, async (c) => {
