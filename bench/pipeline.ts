@@ -122,6 +122,7 @@ interface Outcome {
   totalMs: number;
   stages: Record<Stage, number>;
   bytes: [number, number, number];
+  originalMethod: string;
 }
 
 async function runOurs(input: Uint8Array, orientation: number): Promise<Outcome> {
@@ -131,6 +132,7 @@ async function runOurs(input: Uint8Array, orientation: number): Promise<Outcome>
     totalMs: performance.now() - start,
     stages: result.timings,
     bytes: [result.original.bytes.length, result.display.bytes.length, result.thumbnail.bytes.length],
+    originalMethod: result.originalMethod,
   };
 }
 
@@ -141,7 +143,12 @@ async function runSharp(input: Buffer): Promise<Outcome> {
   const fit = (side: number) => sharp(input).rotate().resize(side, side, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80, progressive: true }).toBuffer();
   const display = await fit(1080);
   const thumbnail = await fit(320);
-  return { totalMs: performance.now() - start, stages: { decode: 0, orient: 0, resize: 0, encode: 0 }, bytes: [original.length, display.length, thumbnail.length] };
+  return {
+    totalMs: performance.now() - start,
+    stages: { decode: 0, orient: 0, resize: 0, encode: 0 },
+    bytes: [original.length, display.length, thumbnail.length],
+    originalMethod: 're-encoded',
+  };
 }
 
 function median(values: number[]): number {
@@ -164,7 +171,7 @@ async function timeInput(input: Input): Promise<Record<string, string | number>>
   }
   const oursTotal = median(ours.map((o) => o.totalMs));
   const sharpTotal = median(theirs.map((o) => o.totalMs));
-  const row: Record<string, string | number> = { input: input.name };
+  const row: Record<string, string | number> = { input: input.name, original: ours[0]!.originalMethod };
   for (const stage of STAGES) row[stage] = median(ours.map((o) => o.stages[stage])).toFixed(0);
   row['ours ms'] = oursTotal.toFixed(0);
   row['sharp ms'] = sharpTotal.toFixed(0);
@@ -190,13 +197,14 @@ const MEMORY_CASES: MemoryCase[] = [
   { label: 'naive', strategy: 'naive', file: 'baseline', orientation: 6 },
   { label: 'ours, upright', strategy: 'pipeline', file: 'baseline', orientation: 1 },
   { label: 'ours, turned', strategy: 'pipeline', file: 'baseline', orientation: 6 },
+  { label: 'ours, mirrored', strategy: 'pipeline', file: 'baseline', orientation: 2 },
   { label: 'ours, progressive turned', strategy: 'pipeline', file: 'progressive', orientation: 6 },
 ];
 
 const CASE_NOTES = [
   'naive: @jsquash as its README suggests: decode with preserveOrientation, @jsquash/resize (lanczos3) from the full image per variant, mozjpeg for all three variants, codecs initialised once and kept',
   'ours, upright: the original keeps its own data; the streaming decoder decodes at the DCT scale that covers the display size',
-  'ours, turned: the original is re-encoded (at most 4096 px long), decoded by the streaming decoder straight into that size',
+  'ours, turned / mirrored: the original is turned losslessly in the DCT domain while its coefficients fit LOSSLESS_TRANSFORM_MAX_BYTES, else re-encoded (at most 4096 px long) from the streaming decoder',
   'ours, progressive turned: the same through mozjpeg, the whole-image decoder (its own limit: FULL_DECODE_MAX_PIXELS, refused above)',
 ];
 
@@ -204,6 +212,8 @@ interface MemoryReport {
   peakRssGrowthMb: number;
   /** Largest growth of V8 heap + ArrayBuffers, plus the WASM memories known to be alive at a sample. */
   peakAccountedMb: number;
+  /** How the pipeline made the original (see PipelineResult.originalMethod). */
+  method: string;
   wasmPeakMb: Record<string, number>;
   ms: number;
 }
@@ -283,6 +293,7 @@ async function memoryProbe(strategy: Strategy, path: string, orientation: number
   const input = new Uint8Array(file.buffer, file.byteOffset, file.length);
   const sampler = new MemorySampler();
   const timer = setInterval(sampler.sample, 1);
+  let method = 'naive';
   const start = performance.now();
   if (strategy === 'naive') {
     await naivePipeline(input, sampler, memories);
@@ -296,7 +307,7 @@ async function memoryProbe(strategy: Strategy, path: string, orientation: number
       stepEnded: sampler.sample,
     });
     try {
-      await processImage(input, 'jpeg', orientation);
+      method = (await processImage(input, 'jpeg', orientation)).originalMethod;
     } catch (error) {
       if (!(error instanceof UndecodableImageError)) throw error;
       clearInterval(timer);
@@ -310,6 +321,7 @@ async function memoryProbe(strategy: Strategy, path: string, orientation: number
   const report: MemoryReport = {
     peakRssGrowthMb: (sampler.peakRss - idle.rss) / MB,
     peakAccountedMb: (sampler.peakAccounted - idle.heapUsed - idle.arrayBuffers) / MB,
+    method,
     wasmPeakMb: Object.fromEntries(Object.entries(sampler.wasmPeak).map(([name, bytes]) => [name, bytes / MB])),
     ms,
   };
@@ -370,7 +382,7 @@ async function benchMemory(): Promise<void> {
       row[label] =
         typeof report === 'string'
           ? report
-          : `${report.peakRssGrowthMb.toFixed(0)} / ${report.peakAccountedMb.toFixed(0)}${wasmNote(report)} (${(report.ms / 1000).toFixed(1)} s)`;
+          : `${report.peakRssGrowthMb.toFixed(0)} / ${report.peakAccountedMb.toFixed(0)}${wasmNote(report)} (${(report.ms / 1000).toFixed(1)} s${strategy === 'pipeline' ? `, ${report.method}` : ''})`;
     }
     rows.push(row);
   }

@@ -26,6 +26,8 @@ export { FULL_DECODE_MAX_PIXELS, MAX_PIXELS, ORIGINAL_MAX_LONG_SIDE } from './li
 export { setPipelineProbe, type PipelineProbe, type Stage } from './probe';
 export type { SourceFormat };
 
+export type OriginalMethod = 'kept' | 'turned-losslessly' | 're-encoded';
+
 /** JPEG bytes without EXIF, XMP, GPS, maker notes or comments, and its upright size. */
 export interface Variant {
   bytes: Uint8Array;
@@ -41,6 +43,8 @@ export interface PipelineResult {
   thumbnail: Variant;
   display: Variant;
   original: Variant;
+  /** How the original was made: the source's own data, turned losslessly, or re-encoded from pixels. */
+  originalMethod: OriginalMethod;
   blurhash: string;
   /** Milliseconds per stage; BlurHash counts as encoding. */
   timings: Record<Stage, number>;
@@ -81,6 +85,7 @@ interface SourceWork {
   width: number;
   height: number;
   original: Variant;
+  originalMethod: OriginalMethod;
   /** The display-size image, still in stored orientation. */
   storedDisplay: Pixels;
 }
@@ -127,7 +132,8 @@ async function useSource(input: Uint8Array, format: SourceFormat, turn: Orientat
   }
   const displaySize = fitLongSide(decoded.width, decoded.height, DISPLAY_LONG_SIDE);
   const storedDisplay = await clock.time('resize', () => resize(decoded, displaySize.width, displaySize.height, DISPLAY_FILTER));
-  return { ...upright(image), original, storedDisplay };
+  const originalMethod = plan.kind === 'own-data' ? 'kept' : plan.kind === 'lossless' ? 'turned-losslessly' : 're-encoded';
+  return { ...upright(image), original, originalMethod, storedDisplay };
 }
 
 /**
@@ -140,7 +146,7 @@ export async function processImage(input: Uint8Array, format: SourceFormat, orie
   const turn = toOrientation(orientation);
   const clock = new StageClock();
   const icc = iccProfileSegments(input, format);
-  const { width, height, original, storedDisplay } = await useSource(input, format, turn, icc, clock);
+  const { width, height, original, originalMethod, storedDisplay } = await useSource(input, format, turn, icc, clock);
 
   const thumbnailSize = fitLongSide(storedDisplay.width, storedDisplay.height, THUMBNAIL_LONG_SIDE);
   const storedThumbnail = await clock.time('resize', () =>
@@ -157,6 +163,7 @@ export async function processImage(input: Uint8Array, format: SourceFormat, orie
     thumbnail: variant(thumbnailBytes, thumbnail),
     display: variant(displayBytes, display),
     original,
+    originalMethod,
     blurhash,
     timings: clock.timings,
   };
