@@ -240,7 +240,7 @@ export function encodeJpeg(source: Pixels, quality: number, walk: OrientedWalk =
     multipliers,
     (zz, component) => {
       const table = component === 0 ? 0 : 1;
-      countBlock(zz, lastDc[component]!, dcCounts[table]!, acCounts[table]!);
+      countBlock(zz, 0, lastDc[component]!, dcCounts[table]!, acCounts[table]!);
       lastDc[component] = zz[0]!;
     },
     statisticsBandStep(walk.height),
@@ -254,7 +254,7 @@ export function encodeJpeg(source: Pixels, quality: number, walk: OrientedWalk =
   lastDc.fill(0);
   forEachBlock(source.data, walk, multipliers, (zz, component) => {
     const luma = component === 0;
-    writeBlock(zz, lastDc[component]!, luma ? dcLuma : dcChroma, luma ? acLuma : acChroma, out);
+    writeBlock(zz, 0, lastDc[component]!, luma ? dcLuma : dcChroma, luma ? acLuma : acChroma, out);
     lastDc[component] = zz[0]!;
   });
   out.flush();

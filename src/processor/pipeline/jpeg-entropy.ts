@@ -152,19 +152,22 @@ function category(value: number): number {
 }
 
 /** Most high-frequency coefficients quantise to zero: the coders stop at the last non-zero one (EOB). */
-function lastNonZero(zz: Int16Array): number {
+function lastNonZero(zz: Int16Array, at: number): number {
   let k = 63;
-  while (k > 0 && zz[k] === 0) k--;
+  while (k > 0 && zz[at + k] === 0) k--;
   return k;
 }
 
-/** Pass one: counts the DC and run/size symbols a block will need (coefficients in zigzag order). */
-export function countBlock(zz: Int16Array, previousDc: number, dc: Uint32Array, ac: Uint32Array): void {
-  dc[category(zz[0]! - previousDc)]!++;
-  const last = lastNonZero(zz);
+/**
+ * Pass one: counts the DC and run/size symbols a block will need. The block is the 64 zigzag-
+ * ordered coefficients of `zz` from `at` (so a whole image's blocks can sit in one array).
+ */
+export function countBlock(zz: Int16Array, at: number, previousDc: number, dc: Uint32Array, ac: Uint32Array): void {
+  dc[category(zz[at]! - previousDc)]!++;
+  const last = lastNonZero(zz, at);
   let run = 0;
   for (let k = 1; k <= last; k++) {
-    const value = zz[k]!;
+    const value = zz[at + k]!;
     if (value === 0) {
       run++;
       continue;
@@ -180,17 +183,17 @@ export function countBlock(zz: Int16Array, previousDc: number, dc: Uint32Array, 
 }
 
 /** Pass two: the same walk as countBlock, writing codes and the extra bits that follow them. */
-export function writeBlock(zz: Int16Array, previousDc: number, dc: HuffmanCodes, ac: HuffmanCodes, out: BitWriter): void {
+export function writeBlock(zz: Int16Array, at: number, previousDc: number, dc: HuffmanCodes, ac: HuffmanCodes, out: BitWriter): void {
   out.reserve(MAX_BLOCK_BYTES);
-  const diff = zz[0]! - previousDc;
+  const diff = zz[at]! - previousDc;
   const dcSize = category(diff);
   out.write(dc.codes[dcSize]!, dc.lengths[dcSize]!);
   // Negative values are sent as value - 1 in `size` bits (one's complement).
   if (dcSize > 0) out.write(diff < 0 ? diff - 1 : diff, dcSize);
-  const last = lastNonZero(zz);
+  const last = lastNonZero(zz, at);
   let run = 0;
   for (let k = 1; k <= last; k++) {
-    const value = zz[k]!;
+    const value = zz[at + k]!;
     if (value === 0) {
       run++;
       continue;

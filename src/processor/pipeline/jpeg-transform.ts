@@ -36,11 +36,9 @@ const GEOMETRY: Record<Orientation, Geometry> = {
 interface ComponentLayout {
   id: number;
   quantId: number;
-  /** Stored sampling factors and block grid (the padded MCU grid the file codes). */
+  /** Stored sampling factors. */
   h: number;
   v: number;
-  storedBlocksWide: number;
-  storedBlocksHigh: number;
   /** Blocks that hold the (trimmed) picture, in stored orientation. */
   usedWide: number;
   usedHigh: number;
@@ -73,37 +71,37 @@ export function planLosslessTransform(jpeg: BaselineJpeg, orientation: Orientati
     quantId: c.quantId,
     h: c.h,
     v: c.v,
-    storedBlocksWide: mcusPerLine * c.h,
-    storedBlocksHigh: mcusPerColumn * c.v,
     usedWide: Math.ceil(Math.ceil((width * c.h) / jpeg.hMax) / 8),
     usedHigh: Math.ceil(Math.ceil((height * c.v) / jpeg.vMax) / 8),
   }));
   return { ok: true, plan: { geometry, width, height, layouts } };
 }
 
-/** For each output coefficient (natural order): which stored coefficient it is, and its sign. */
+/**
+ * For each output coefficient in zigzag order: which stored coefficient (natural order) it is,
+ * and its sign. Turning a block transposes its frequencies; mirroring negates the odd ones.
+ */
 function coefficientMap({ transpose, flipX, flipY }: Geometry): { from: Uint8Array; sign: Int8Array } {
   const from = new Uint8Array(64);
   const sign = new Int8Array(64);
-  for (let v = 0; v < 8; v++) {
-    for (let u = 0; u < 8; u++) {
-      // After a transpose the stored vertical axis is the upright horizontal one, and vice versa.
-      const negate = transpose ? (flipY && u % 2 === 1) !== (flipX && v % 2 === 1) : (flipX && u % 2 === 1) !== (flipY && v % 2 === 1);
-      from[v * 8 + u] = transpose ? u * 8 + v : v * 8 + u;
-      sign[v * 8 + u] = negate ? -1 : 1;
-    }
+  for (let k = 0; k < 64; k++) {
+    const natural = ZIGZAG[k]!;
+    const u = natural % 8;
+    const v = natural >> 3;
+    // After a transpose the stored vertical axis is the upright horizontal one, and vice versa.
+    const negate = transpose ? (flipY && u % 2 === 1) !== (flipX && v % 2 === 1) : (flipX && u % 2 === 1) !== (flipY && v % 2 === 1);
+    from[k] = transpose ? u * 8 + v : natural;
+    sign[k] = negate ? -1 : 1;
   }
   return { from, sign };
 }
 
-/** The stored block that upright block (x, y) of a component comes from, or -1 outside the picture. */
-function storedBlock(layout: ComponentLayout, { transpose, flipX, flipY }: Geometry, x: number, y: number): number {
-  const a = transpose ? y : x;
-  const b = transpose ? x : y;
-  if (a >= layout.usedWide || b >= layout.usedHigh) return -1;
-  const sx = flipX ? layout.usedWide - 1 - a : a;
-  const sy = flipY ? layout.usedHigh - 1 - b : b;
-  return sy * layout.storedBlocksWide + sx;
+/** Where stored block (sx, sy) of a component goes in the upright block grid, or null if trimmed. */
+function uprightBlock(layout: ComponentLayout, { transpose, flipX, flipY }: Geometry, sx: number, sy: number): [number, number] | null {
+  if (sx >= layout.usedWide || sy >= layout.usedHigh) return null;
+  const a = flipX ? layout.usedWide - 1 - sx : sx;
+  const b = flipY ? layout.usedHigh - 1 - sy : sy;
+  return transpose ? [b, a] : [a, b];
 }
 
 function writeHeaders(out: BitWriter, jpeg: BaselineJpeg, plan: TransformPlan, width: number, height: number, specs: ReturnType<typeof optimalSpec>[]): void {
@@ -132,54 +130,52 @@ function writeHeaders(out: BitWriter, jpeg: BaselineJpeg, plan: TransformPlan, w
 }
 
 /**
- * Reads every block's coefficients, then writes the upright JPEG: headers with the new size,
- * sampling and (transposed) quantisation tables, and the permuted blocks, Huffman-coded twice
- * (once to count symbols for optimal tables, once to write).
+ * Reads every block's coefficients straight into its upright place (turned, in zigzag order),
+ * then writes the upright JPEG: headers with the new size, sampling and (transposed) quantisation
+ * tables, and the blocks, Huffman-coded twice (once to count symbols for optimal tables, once to
+ * write).
  */
 export function transformJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, plan: TransformPlan): { bytes: Uint8Array; width: number; height: number } {
-  // Quantised coefficients of every stored block, natural order, 64 per block: the memory this costs.
-  const stores = plan.layouts.map((layout) => new Int16Array(layout.storedBlocksWide * layout.storedBlocksHigh * 64));
-  scanBlocks(bytes, jpeg, (c, blockX, blockY, coefficients) => {
-    stores[c]!.set(coefficients, (blockY * plan.layouts[c]!.storedBlocksWide + blockX) * 64);
-  });
-
   const { transpose } = plan.geometry;
   const width = transpose ? plan.height : plan.width;
   const height = transpose ? plan.width : plan.height;
-  const hMax = transpose ? jpeg.vMax : jpeg.hMax;
-  const vMax = transpose ? jpeg.hMax : jpeg.vMax;
-  const outMcusWide = Math.ceil(width / (8 * hMax));
-  const outMcusHigh = Math.ceil(height / (8 * vMax));
+  const mcusWide = Math.ceil(width / (8 * (transpose ? jpeg.vMax : jpeg.hMax)));
+  const mcusHigh = Math.ceil(height / (8 * (transpose ? jpeg.hMax : jpeg.vMax)));
+  const grids = plan.layouts.map((layout) => ({ h: transpose ? layout.v : layout.h, v: transpose ? layout.h : layout.v }));
+  const blocksWide = grids.map((grid) => mcusWide * grid.h);
+  // The quantised coefficients of every upright block, zigzag order: the memory this costs.
+  // Blocks past the picture (MCU padding) stay zero.
+  const stores = grids.map((grid, c) => new Int16Array(blocksWide[c]! * mcusHigh * grid.v * 64));
   const { from, sign } = coefficientMap(plan.geometry);
-  const zz = new Int16Array(64);
+  scanBlocks(bytes, jpeg, (c, blockX, blockY, coefficients) => {
+    const place = uprightBlock(plan.layouts[c]!, plan.geometry, blockX, blockY);
+    if (!place) return;
+    const store = stores[c]!;
+    const at = (place[1] * blocksWide[c]! + place[0]) * 64;
+    for (let k = 0; k < 64; k++) store[at + k] = sign[k]! * coefficients[from[k]!]!;
+  });
 
-  /** Visits the upright blocks in file order with their coefficients in zigzag order. */
-  const forEachUprightBlock = (visit: (component: number) => void): void => {
-    for (let my = 0; my < outMcusHigh; my++) {
-      for (let mx = 0; mx < outMcusWide; mx++) {
-        plan.layouts.forEach((layout, c) => {
-          const h = transpose ? layout.v : layout.h;
-          const v = transpose ? layout.h : layout.v;
+  /** Visits the upright blocks in file order: component, and the block's offset in its store. */
+  const forEachBlock = (visit: (component: number, at: number) => void): void => {
+    for (let my = 0; my < mcusHigh; my++) {
+      for (let mx = 0; mx < mcusWide; mx++) {
+        for (let c = 0; c < grids.length; c++) {
+          const { h, v } = grids[c]!;
           for (let by = 0; by < v; by++) {
-            for (let bx = 0; bx < h; bx++) {
-              const block = storedBlock(layout, plan.geometry, mx * h + bx, my * v + by);
-              if (block < 0) zz.fill(0);
-              else for (let k = 0; k < 64; k++) zz[k] = sign[ZIGZAG[k]!]! * stores[c]![block * 64 + from[ZIGZAG[k]!]!]!;
-              visit(c);
-            }
+            for (let bx = 0; bx < h; bx++) visit(c, ((my * v + by) * blocksWide[c]! + mx * h + bx) * 64);
           }
-        });
+        }
       }
     }
   };
 
   const dcCounts = [new Uint32Array(256), new Uint32Array(256)];
   const acCounts = [new Uint32Array(256), new Uint32Array(256)];
-  const lastDc = new Int32Array(plan.layouts.length);
-  forEachUprightBlock((c) => {
+  const lastDc = new Int32Array(grids.length);
+  forEachBlock((c, at) => {
     const table = c === 0 ? 0 : 1;
-    countBlock(zz, lastDc[c]!, dcCounts[table]!, acCounts[table]!);
-    lastDc[c] = zz[0]!;
+    countBlock(stores[c]!, at, lastDc[c]!, dcCounts[table]!, acCounts[table]!);
+    lastDc[c] = stores[c]![at]!;
   });
   const used = (counts: Uint32Array): boolean => counts.some((count) => count > 0);
   const specs = [...dcCounts, ...acCounts].map((counts) => (used(counts) ? optimalSpec(counts) : { counts: new Uint8Array(16), symbols: new Uint8Array(0) }));
@@ -187,10 +183,10 @@ export function transformJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, plan: Trans
   const out = new BitWriter(bytes.length);
   writeHeaders(out, jpeg, plan, width, height, specs);
   lastDc.fill(0);
-  forEachUprightBlock((c) => {
+  forEachBlock((c, at) => {
     const table = c === 0 ? 0 : 1;
-    writeBlock(zz, lastDc[c]!, codes[table]!, codes[table + 2]!, out);
-    lastDc[c] = zz[0]!;
+    writeBlock(stores[c]!, at, lastDc[c]!, codes[table]!, codes[table + 2]!, out);
+    lastDc[c] = stores[c]![at]!;
   });
   out.flush();
   out.raw([0xff, 0xd9]);

@@ -1,24 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../../../shared/errors';
 import { limits } from '../../../shared/limits';
 import { optionalAuth, requireAuth } from '../../middleware/auth';
 import { rateLimitByUser } from '../../middleware/rate-limit';
+import { uploadBodyLimit } from '../../middleware/upload-body-limit';
 import { bearerAuth, errorResponses, jsonContent, optionalBearerAuth, success } from '../../schemas/envelope';
 import { PostDetail, PostPatch, UploadAccepted, UploadForm } from '../../schemas/posts';
 
 const tag = ['Posts and images'];
 const PostIdParam = z.object({ postId: z.string() });
-
-// The form's other fields are small; a megabyte of slack beyond the file limit is plenty.
-const uploadBodyLimit = bodyLimit({
-  maxSize: limits.upload.maxBytes + 1024 * 1024,
-  onError: () => {
-    throw new ApiError('PAYLOAD_TOO_LARGE', `Photos are limited to ${limits.upload.maxBytes / 1024 / 1024} MiB`, {
-      details: { maxBytes: limits.upload.maxBytes },
-    });
-  },
-});
 
 export const upload = createRoute({
   method: 'post',

@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
-import { ApiError } from '../../../shared/errors';
 import { optionalAuth, requireAuth } from '../../middleware/auth';
 import { bearerAuth, errorResponses, jsonContent, optionalBearerAuth, success } from '../../schemas/envelope';
 import { AvatarForm, OwnProfile, ProfilePatch, PublicProfile } from '../../schemas/users';
 import { limits } from '../../../shared/limits';
 import { rateLimitByUser } from '../../middleware/rate-limit';
+import { uploadBodyLimit } from '../../middleware/upload-body-limit';
 import { CursorQuery } from '../../schemas/pagination';
 import { FollowState, UserList } from '../../schemas/social';
 
@@ -86,15 +85,6 @@ function followList(direction: 'followers' | 'following') {
 export const listFollowers = followList('followers');
 export const listFollowing = followList('following');
 
-const avatarBodyLimit = bodyLimit({
-  maxSize: limits.upload.maxBytes + 1024 * 1024,
-  onError: () => {
-    throw new ApiError('PAYLOAD_TOO_LARGE', `Photos are limited to ${limits.upload.maxBytes / 1024 / 1024} MiB`, {
-      details: { maxBytes: limits.upload.maxBytes },
-    });
-  },
-});
-
 export const putAvatar = createRoute({
   method: 'put',
   path: '/profile/avatar',
@@ -102,7 +92,7 @@ export const putAvatar = createRoute({
   summary: 'Change the profile photo',
   description: 'The same formats and limits as photo uploads; the answer carries the new square `avatar` URL.',
   security: bearerAuth,
-  middleware: [requireAuth, rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads), avatarBodyLimit] as const,
+  middleware: [requireAuth, rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads), uploadBodyLimit] as const,
   request: { body: { content: { 'multipart/form-data': { schema: AvatarForm } }, required: true } },
   responses: { 200: jsonContent(success(OwnProfile), 'The profile with its new avatar'), ...errorResponses(400, 401, 413, 415, 422, 429) },
 });
