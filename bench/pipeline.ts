@@ -12,11 +12,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import decodeWithJsquash, { init as initJsquashDecoder } from '@jsquash/jpeg/decode.js';
 import encodeWithJsquash, { init as initJsquashEncoder } from '@jsquash/jpeg/encode.js';
 import resizeWithJsquash, { initResize } from '@jsquash/resize';
-import { initCodecs, processImage, setPipelineProbe, UndecodableImageError, type CodecModules, type PipelineResult, type Stage } from '../src/processor/pipeline/index.ts';
+import { initCodecs, processImage, setPipelineProbe, UndecodableImageError, type CodecModules, type PipelineResult, type SourceFormat, type Stage } from '../src/processor/pipeline/index.ts';
 import { buildExifApp1, withExif } from '../test/fixtures/exif-builder.ts';
 import { noisePicture, photoLikePicture, type RgbaImage } from '../test/fixtures/images/patterns.ts';
 
@@ -67,13 +67,27 @@ async function writeJpeg(name: string, picture: RgbaImage, orientation: number):
   return file;
 }
 
+/**
+ * Sensor sizes of real cameras (VGA, 3 MP, an 8 MP phone, a 12 MP iPhone), each upright and turned
+ * (orientation 6, as phones tag portrait photos). These are whole 16 px blocks, so a turned one is
+ * turned losslessly; 4000 × 3000 is not, and shows the re-encoding path.
+ */
+const TIMING_SIZES = [
+  { width: 640, height: 480, orientations: [1, 6] },
+  { width: 2048, height: 1536, orientations: [1, 6] },
+  { width: 3264, height: 2448, orientations: [1, 6] },
+  { width: 4032, height: 3024, orientations: [1, 6] },
+  { width: 4000, height: 3000, orientations: [6] },
+];
+
 async function timingInputs(): Promise<Input[]> {
   const inputs: Input[] = [];
-  for (const megapixels of [0.3, 3, 8, 12]) {
-    const { width, height } = sizeFor(megapixels);
+  for (const { width, height, orientations } of TIMING_SIZES) {
     const picture = photoLikePicture(width, height);
-    for (const orientation of [1, 6]) {
-      inputs.push({ name: `photo ${megapixels} MP, orientation ${orientation}`, file: await writeJpeg(`photo-${megapixels}-o${orientation}`, picture, orientation), megapixels: (width * height) / 1e6, orientation });
+    const megapixels = (width * height) / 1e6;
+    for (const orientation of orientations) {
+      const name = `photo ${width}×${height} (${megapixels.toFixed(1)} MP), orientation ${orientation}`;
+      inputs.push({ name, file: await writeJpeg(`photo-${width}x${height}-o${orientation}`, picture, orientation), megapixels, orientation });
     }
   }
   if (existsSync(corpusPhoto)) {
@@ -204,7 +218,7 @@ const MEMORY_CASES: MemoryCase[] = [
 const CASE_NOTES = [
   'naive: @jsquash as its README suggests: decode with preserveOrientation, @jsquash/resize (lanczos3) from the full image per variant, mozjpeg for all three variants, codecs initialised once and kept',
   'ours, upright: the original keeps its own data; the streaming decoder decodes at the DCT scale that covers the display size',
-  'ours, turned / mirrored: the original is turned losslessly in the DCT domain while its coefficients fit LOSSLESS_TRANSFORM_MAX_BYTES, else re-encoded (at most 4096 px long) from the streaming decoder',
+  'ours, turned / mirrored: the original is turned losslessly in the DCT domain while its coefficients fit LOSSLESS_TRANSFORM_MAX_BYTES, else re-encoded (at most ORIGINAL_MAX_PIXELS) from the streaming decoder',
   'ours, progressive turned: the same through mozjpeg, the whole-image decoder (its own limit: FULL_DECODE_MAX_PIXELS, refused above)',
 ];
 
@@ -277,6 +291,10 @@ async function initNaiveCodecs(modules: CodecModules, memories: Map<string, WebA
 }
 
 /** Runs in the child process: one strategy, one file, then a JSON line on stdout. */
+function formatOf(path: string): SourceFormat {
+  return path.endsWith('.png') ? 'png' : path.endsWith('.webp') ? 'webp' : 'jpeg';
+}
+
 async function memoryProbe(strategy: Strategy, path: string, orientation: number): Promise<void> {
   const modules = compileCodecModules();
   initCodecs(modules);
@@ -307,7 +325,7 @@ async function memoryProbe(strategy: Strategy, path: string, orientation: number
       stepEnded: sampler.sample,
     });
     try {
-      method = (await processImage(input, 'jpeg', orientation)).originalMethod;
+      method = (await processImage(input, formatOf(path), orientation)).originalMethod;
     } catch (error) {
       if (!(error instanceof UndecodableImageError)) throw error;
       clearInterval(timer);
@@ -363,7 +381,35 @@ async function benchTiming(): Promise<void> {
   const rows = [];
   for (const input of await timingInputs()) rows.push(await timeInput(input));
   console.table(rows);
-  console.log('Stage columns are our medians in ms. Orientation 1 JPEGs keep their own data as the original (no decode or encode for it); orientation 6 re-encodes it.');
+  console.log('Stage columns are our medians in ms; turning a JPEG losslessly counts as encoding.');
+}
+
+/** A smooth picture: PNG compresses it well, so 50 MP of it stays within the 20 MiB upload limit. */
+function gradientPicture(width: number, height: number): RgbaImage {
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i += 4) data.set([(x * 255) / width, (y * 255) / height, 128, 255], i);
+  }
+  return { data, width, height };
+}
+
+/** PNG and WebP, which are always re-encoded: the streaming PNG decoder, and libwebp at its limit. */
+async function formatMemoryInputs(): Promise<{ name: string; file: string }[]> {
+  const cases = [
+    { name: 'gradient 50 MP PNG', file: 'memory-gradient-50.png', make: () => gradientPicture(sizeFor(50).width, sizeFor(50).height), encode: (s: Sharp) => s.png() },
+    { name: 'photo 6 MP PNG', file: 'memory-photo-6.png', make: () => photoLikePicture(sizeFor(6).width, sizeFor(6).height), encode: (s: Sharp) => s.png() },
+    { name: 'noise 6 MP WebP', file: 'memory-noise-6.webp', make: () => noisePicture(sizeFor(6).width, sizeFor(6).height), encode: (s: Sharp) => s.webp({ quality: 90 }) },
+  ];
+  const inputs = [];
+  for (const { name, file, make, encode } of cases) {
+    const path = join(workDir, file);
+    if (!existsSync(path)) {
+      const picture = make();
+      writeFileSync(path, await encode(sharp(picture.data, { raw: { width: picture.width, height: picture.height, channels: 4 } })).toBuffer());
+    }
+    inputs.push({ name: `${name} (${(readFileSync(path).length / MB).toFixed(1)} MB)`, file: path });
+  }
+  return inputs;
 }
 
 /** The largest codec memory, when it is more than an instance's initial 16 MB. */
@@ -388,6 +434,18 @@ async function benchMemory(): Promise<void> {
   }
   console.table(rows);
   for (const note of CASE_NOTES) console.log(note);
+
+  const formatRows = [];
+  for (const input of await formatMemoryInputs()) {
+    const row: Record<string, string> = { input: input.name };
+    for (const orientation of [1, 6]) {
+      const report = await measureInChild('pipeline', input.file, orientation);
+      row[`ours, orientation ${orientation}`] =
+        typeof report === 'string' ? report : `${report.peakRssGrowthMb.toFixed(0)} / ${report.peakAccountedMb.toFixed(0)}${wasmNote(report)} (${(report.ms / 1000).toFixed(1)} s)`;
+    }
+    formatRows.push(row);
+  }
+  console.table(formatRows);
 }
 
 if (process.argv[1] === thisFile) {

@@ -78,7 +78,7 @@ function encodeAc(factor: Factor, maximum: number): number {
  * Four components along the long side and three along the short one: enough for the placeholder
  * to show where light and colour sit, in a 28-character string.
  */
-export function blurhashComponents(width: number, height: number): { x: number; y: number } {
+function blurhashComponents(width: number, height: number): { x: number; y: number } {
   return width >= height ? { x: 4, y: 3 } : { x: 3, y: 4 };
 }
 

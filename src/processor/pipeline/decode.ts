@@ -148,7 +148,7 @@ async function decodeStreaming(input: Uint8Array, image: Inspection, target: Siz
     return sink.pixels;
   }
   const sink = sinkFor(image, target, exact);
-  await decodePng(input, new OnWhiteSink(sink, image.width));
+  decodePng(input, new OnWhiteSink(sink, image.width));
   return sink.pixels;
 }
 
@@ -156,7 +156,7 @@ async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels
   if (image.format === 'jpeg') return decodeWithMozjpeg(input);
   if (image.format === 'webp') return decodeWithLibwebp(input);
   const sink: RowSink & { pixels: Pixels } = new PixelsSink(image.width, image.height);
-  await decodePng(input, new OnWhiteSink(sink, image.width));
+  decodePng(input, new OnWhiteSink(sink, image.width));
   return sink.pixels;
 }
 

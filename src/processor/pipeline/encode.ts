@@ -1,7 +1,8 @@
 /**
- * JPEG output for the three variants. None of the encoders writes metadata: the files hold JFIF,
- * tables and scans only (plus the source's ICC colour profile, see below); tests check every
- * variant with the metadata stripper as the oracle.
+ * JPEG encoding of pixels: mozjpeg for the display and thumbnail, the streaming encoder for a
+ * re-encoded original. Neither writes metadata: the files hold JFIF, tables and scans only (plus
+ * the source's ICC colour profile, see below); tests check every variant with the metadata
+ * stripper as the oracle.
  */
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
 import type { EncodeOptions } from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';

@@ -14,15 +14,15 @@ import { decodeImage, inspect, type Inspection, type Size, type SourceFormat } f
 import { encodeOriginal, encodeVariants, iccProfileSegments, withIcc } from './encode';
 import type { BaselineJpeg } from './jpeg-decoder';
 import { planLosslessTransform, transformJpeg, type TransformPlan } from './jpeg-transform';
-import { DISPLAY_LONG_SIDE, ORIGINAL_MAX_LONG_SIDE, THUMBNAIL_LONG_SIDE } from './limits';
+import { DISPLAY_LONG_SIDE, ORIGINAL_MAX_PIXELS, THUMBNAIL_LONG_SIDE } from './limits';
 import { orient, swapsAxes, toOrientation, type Orientation } from './orient';
 import type { Pixels } from './pixels';
 import { pipelineProbe, type Stage } from './probe';
-import { fitLongSide, resize, type ResizeFilter } from './resize';
+import { fitLongSide, fitPixels, resize, type ResizeFilter } from './resize';
 
 export { initCodecs, type CodecModules } from './codecs';
 export { UndecodableImageError, type UndecodableReason } from './errors';
-export { FULL_DECODE_MAX_PIXELS, MAX_PIXELS, ORIGINAL_MAX_LONG_SIDE } from './limits';
+export { FULL_DECODE_MAX_PIXELS, MAX_PIXELS, ORIGINAL_MAX_PIXELS } from './limits';
 export { setPipelineProbe, type PipelineProbe, type Stage } from './probe';
 export type { SourceFormat };
 
@@ -52,7 +52,8 @@ export interface PipelineResult {
 
 /**
  * Lanczos3 keeps the most detail for the display variant, which people look at full size; the box
- * shrink before it leaves at most a factor of 4 for the filter, where its ringing stays invisible.
+ * shrink (or DCT scaling) before it leaves the filter less than a factor of 3, where its ringing
+ * stays invisible.
  */
 const DISPLAY_FILTER: ResizeFilter = 'lanczos3';
 
@@ -93,7 +94,7 @@ interface SourceWork {
 /**
  * How the original variant is made, cheapest first: an upright JPEG keeps its own data (metadata
  * cut out); a turned baseline JPEG is turned losslessly in the DCT domain; anything else is
- * re-encoded from pixels, at most ORIGINAL_MAX_LONG_SIDE long.
+ * re-encoded from pixels, at most ORIGINAL_MAX_PIXELS large.
  */
 type OriginalPlan =
   | { kind: 'own-data' }
@@ -103,8 +104,10 @@ type OriginalPlan =
 function planOriginal(image: Inspection, turn: Orientation): OriginalPlan {
   if (image.format === 'jpeg' && turn === 1) return { kind: 'own-data' };
   const lossless = image.baselineJpeg ? planLosslessTransform(image.baselineJpeg, turn) : null;
-  if (image.baselineJpeg && lossless?.ok) return { kind: 'lossless', jpeg: image.baselineJpeg, transform: lossless.plan };
-  return { kind: 're-encode', size: fitLongSide(image.width, image.height, ORIGINAL_MAX_LONG_SIDE) };
+  // Only when no partial MCU would be trimmed: the original keeps every pixel the metadata reports.
+  const keepsEveryPixel = lossless?.ok && lossless.plan.width === image.width && lossless.plan.height === image.height;
+  if (image.baselineJpeg && lossless?.ok && keepsEveryPixel) return { kind: 'lossless', jpeg: image.baselineJpeg, transform: lossless.plan };
+  return { kind: 're-encode', size: fitPixels(image.width, image.height, ORIGINAL_MAX_PIXELS) };
 }
 
 /**

@@ -1,16 +1,18 @@
 /**
- * A baseline JPEG encoder (YCbCr 4:2:0, Annex K tables, float AAN DCT), for the original variant.
+ * A baseline JPEG encoder (YCbCr 4:2:0, Annex K tables, float AAN DCT), for originals that must be
+ * re-encoded from pixels (PNG, WebP, progressive JPEG, or a turned JPEG too large to turn in the
+ * DCT domain).
  *
  * Why not mozjpeg for it: mozjpeg's trellis quantisation cannot be switched off through
  * @jsquash's options, which makes it ~200 ns per pixel (2.5 s for 12 MP), and it holds the whole
  * image several times over in its linear memory (~16 bytes per pixel: 190 MB for 12 MP). This
- * encoder streams one 16-row band at a time straight from the source pixels, read through an
- * orientation walk so that a rotated original never needs a rotated copy, and its only large
+ * encoder converts one 16-row band at a time straight from the source pixels, read through an
+ * orientation walk so that a turned original never needs a turned copy, and its only large
  * allocation is the output. mozjpeg stays for the display and thumbnail variants, which are
  * small and served often, where its better compression pays.
  *
- * Huffman tables are optimised for the image (two passes over the entropy-coded data, no second
- * DCT), so files are as small as libjpeg-turbo's with `optimize_coding`.
+ * Huffman tables are optimised for the image, from the symbol statistics of a first pass, so files
+ * are as small as libjpeg-turbo's with `optimize_coding`.
  */
 import { BitWriter, codesOf, countBlock, optimalSpec, segment, writeBlock, ZIGZAG, type HuffmanCodes, type HuffmanSpec } from './jpeg-entropy';
 import { orientedWalk, type OrientedWalk } from './orient';
@@ -221,7 +223,7 @@ function everySymbolOnce(counts: Uint32Array, symbols: readonly number[]): void 
 }
 
 /** JPEG's size limit: dimensions are 16-bit fields. */
-export const MAX_JPEG_SIDE = 65_535;
+const MAX_JPEG_SIDE = 65_535;
 
 /**
  * Encodes the upright image that `walk` reads from `source` (default: as stored). The result is a

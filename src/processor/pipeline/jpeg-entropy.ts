@@ -111,10 +111,14 @@ export class BitWriter {
     this.bytes = new Uint8Array(Math.max(4096, Math.ceil(capacity)));
   }
 
-  /** Makes room for `extra` more bytes; callers reserve per block so `write` needs no check. */
+  /**
+   * Makes room for `extra` more bytes; callers reserve per block so `write` needs no check. Grows
+   * by half, not double: the old and new buffers coexist while copying, and for a large original
+   * that is the moment of the encoder's peak memory.
+   */
   reserve(extra: number): void {
     if (this.length + extra <= this.bytes.length) return;
-    const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + extra));
+    const grown = new Uint8Array(Math.max(Math.ceil(this.bytes.length * 1.5), this.length + extra));
     grown.set(this.bytes.subarray(0, this.length));
     this.bytes = grown;
   }
@@ -141,8 +145,9 @@ export class BitWriter {
     for (let i = 0; i < data.length; i++) this.bytes[this.length++] = data[i]!;
   }
 
+  /** The bytes written, as a view: copying them would need the memory twice at the end. */
   result(): Uint8Array {
-    return this.bytes.slice(0, this.length);
+    return this.bytes.subarray(0, this.length);
   }
 }
 

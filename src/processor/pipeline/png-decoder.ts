@@ -1,16 +1,17 @@
 /**
- * A PNG decoder in TypeScript on top of the platform's DecompressionStream.
+ * A PNG decoder in TypeScript that streams rows.
  *
  * Why not @jsquash/png: its wasm-bindgen glue keeps a single instance per isolate that cannot be
  * replaced, so its linear memory would keep the high-water mark of the largest PNG ever decoded
  * (input + 4 bytes per pixel, e.g. 73 MB after one 12 MP PNG) for the isolate's whole life, and it
- * returns a second copy of the pixels on the JavaScript side. Here zlib runs natively, rows are
- * unfiltered as they stream out, and the only large allocation is the RGBA result.
+ * returns a second copy of the pixels on the JavaScript side. Here rows are inflated (inflate.ts)
+ * and unfiltered as they stream out to a sink, and nothing grows with the image but the sink.
  *
  * Supports every standard colour type and bit depth, tRNS transparency and Adam7 interlacing.
  * 16-bit samples keep their high byte. Ancillary chunks (gamma, ICC, text, EXIF) are ignored.
  */
 import { UndecodableImageError } from './errors';
+import { inflate } from './inflate';
 import { allocatePixels, type RowSink } from './pixels';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -324,33 +325,12 @@ class ScanlineAssembler {
   }
 }
 
-const INFLATE_INPUT_SLICE = 64 * 1024;
-
-async function inflateInto(compressed: Uint8Array[], assembler: ScanlineAssembler): Promise<void> {
-  const stream = new DecompressionStream('deflate');
-  const writer = stream.writable.getWriter();
-  const writing = (async () => {
-    // Fed in small copies: a single IDAT can hold the whole 20 MB file, and slices own their buffer.
-    for (const piece of compressed) {
-      for (let at = 0; at < piece.length; at += INFLATE_INPUT_SLICE) await writer.write(piece.slice(at, at + INFLATE_INPUT_SLICE));
-    }
-    await writer.close();
-  })();
-  // Reading stops at the last row: extra data after it (or a zlib bomb) is never inflated.
-  writing.catch(() => {});
-  const reader = stream.readable.getReader();
-  try {
-    while (!assembler.complete) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      assembler.push(value);
-    }
-  } catch (error) {
-    if (error instanceof UndecodableImageError) throw error;
-    throw new UndecodableImageError('truncated', 'The PNG image data is cut short or damaged', { cause: error });
-  } finally {
-    await reader.cancel().catch(() => {});
-  }
+function inflateInto(compressed: Uint8Array[], assembler: ScanlineAssembler): void {
+  inflate(compressed, (bytes) => {
+    assembler.push(bytes);
+    // Stop at the last row: extra data after it (or a zlib bomb) is never inflated.
+    return assembler.complete;
+  });
   if (!assembler.complete) throw truncated();
 }
 
@@ -370,20 +350,20 @@ export function readPngInfo(bytes: Uint8Array): PngInfo {
  * (Adam7) image is the exception: its passes scatter pixels over the whole picture, so it is
  * assembled in full first and handed over at once.
  */
-export async function decodePng(bytes: Uint8Array, sink: RowSink): Promise<void> {
+export function decodePng(bytes: Uint8Array, sink: RowSink): void {
   const parts = readChunks(bytes);
   const { header } = parts;
   const write = rowWriter(parts);
   const passes = passesOf(header);
   if (!header.interlaced) {
     const row = new Uint8Array(header.width * 4);
-    await inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => {
+    inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => {
       write(scanline, pass, row, 0);
       sink.accept(row, passY, 1);
     }));
     return;
   }
   const image = allocatePixels(header.width, header.height);
-  await inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => write(scanline, pass, image.data, pass.y0 + passY * pass.dy)));
+  inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => write(scanline, pass, image.data, pass.y0 + passY * pass.dy)));
   sink.accept(image.data, 0, header.height);
 }

@@ -73,6 +73,13 @@ function addRow(data: Uint8Array, row: number, width: number, fx: number, sums: 
   }
 }
 
+/** The size with at most `pixels` pixels and the same shape, or the size itself: never upscale. */
+export function fitPixels(width: number, height: number, pixels: number): { width: number; height: number } {
+  if (width * height <= pixels) return { width, height };
+  const scale = Math.sqrt(pixels / (width * height));
+  return { width: Math.max(1, Math.floor(width * scale)), height: Math.max(1, Math.floor(height * scale)) };
+}
+
 /**
  * Averages `fx` × `fy` blocks; blocks cut by the right or bottom edge average what they have.
  * Pixels are opaque by now, so alpha is not averaged but set.

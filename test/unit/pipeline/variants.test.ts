@@ -46,10 +46,9 @@ describe('the original variant', () => {
     expect(result.original.bytes).toEqual(stripJpegMetadata(input));
   });
 
-  it('is turned losslessly when the source is a turned baseline JPEG, trimmed to whole 16 px blocks', async () => {
-    const picture = quadrantPicture(1300, 900);
+  it('is turned losslessly when the source is a turned baseline JPEG of whole 16 px blocks', async () => {
+    const picture = quadrantPicture(1296, 896);
     const turned = await processImage(withExif(await encodeTestJpeg(picture), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
-    // Turned 180°, both edges move to the start: 1300 and 900 lose their partial 16 px blocks.
     expect([turned.original.width, turned.original.height]).toEqual([1296, 896]);
     expect(jpegSize(turned.original.bytes)).toEqual({ width: 1296, height: 896 });
     const [topLeft, topRight, bottomLeft, bottomRight] = gridMeans(await decodeJpeg(turned.original.bytes), 2, 2);
@@ -57,6 +56,11 @@ describe('the original variant', () => {
     expectColourNear(topRight!, [40, 60, 200], 6);
     expectColourNear(bottomLeft!, [40, 180, 60], 6);
     expect(bottomRight![0]).toBeGreaterThan(200);
+  });
+
+  it('is re-encoded at full resolution when turning losslessly would trim a partial block', async () => {
+    const turned = await processImage(withExif(await encodeTestJpeg(quadrantPicture(1300, 900)), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
+    expect(jpegSize(turned.original.bytes)).toEqual({ width: 1300, height: 900 });
   });
 
   it('is re-encoded at full resolution from progressive JPEGs, PNG and WebP', async () => {
@@ -75,15 +79,17 @@ describe('the original variant', () => {
 });
 
 describe('large images', () => {
-  it('caps a re-encoded original at 4096 px, keeps an upright JPEG whole, and refits the display from either', async () => {
+  it('caps a re-encoded original at 10 MP, keeps an upright JPEG whole, and refits the display from either', async () => {
     const { encodeJpeg } = await import('../../../src/processor/pipeline/jpeg-encoder');
     const picture = quadrantPicture(6000, 4000);
     const file = encodeJpeg(picture, 80);
     const upright = await processImage(file, 'jpeg', 1);
     expect(jpegSize(upright.original.bytes)).toEqual({ width: 6000, height: 4000 });
     const turned = await processImage(withExif(file, buildExifApp1({ orientation: 8 })), 'jpeg', 8);
-    expect(jpegSize(turned.original.bytes)).toEqual({ width: 2731, height: 4096 });
-    expect([turned.original.width, turned.original.height, turned.width, turned.height]).toEqual([2731, 4096, 4000, 6000]);
+    // 24 MP is too many coefficients to turn losslessly: re-encoded, scaled to 10 MP.
+    expect(turned.originalMethod).toBe('re-encoded');
+    expect(jpegSize(turned.original.bytes)).toEqual({ width: 2581, height: 3872 });
+    expect([turned.original.width, turned.original.height, turned.width, turned.height]).toEqual([2581, 3872, 4000, 6000]);
     expect(jpegSize(turned.display.bytes)).toEqual({ width: 720, height: 1080 });
     // Turned 90° anticlockwise for display: the top-right quadrant is now top left.
     const [topLeft] = gridMeans(await decodeJpeg(turned.display.bytes), 2, 2);
