@@ -2,6 +2,7 @@
  * `npm run bench [part...]`: runs the named parts (default: all) against one throwaway stack.
  */
 import { benchAuth } from './auth.ts';
+import { benchPipeline } from './pipeline.ts';
 import { startStack, type Stack } from './harness.ts';
 import { benchSearch } from './search.ts';
 import { benchSocial } from './social.ts';
@@ -10,6 +11,7 @@ const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
   social: benchSocial,
   search: benchSearch,
+  pipeline: () => benchPipeline(),
 };
 
 const wanted = process.argv.slice(2);

@@ -73,11 +73,13 @@ export function withIcc<T extends { bytes: Uint8Array }>(variant: T, icc: Uint8A
 
 /**
  * A re-encoded original, read through the orientation walk so that no turned copy of the largest
- * image is ever made.
+ * image is ever made. `sourceBytesPerPixel` predicts its size: re-encoding a JPEG at about its own
+ * quality gives about its own density (a PNG's is capped at a byte per pixel, noise at quality 90).
  */
-export function encodeOriginal(pixels: Pixels, orientation: Orientation, icc: Uint8Array[]): Uint8Array {
+export function encodeOriginal(pixels: Pixels, orientation: Orientation, icc: Uint8Array[], sourceBytesPerPixel: number): Uint8Array {
   const walk = orientedWalk(pixels.width, pixels.height, orientation);
-  return withSegmentsAfterJfif(encodeJpeg(pixels, ORIGINAL_QUALITY, walk), icc);
+  const expectedBytes = Math.min(1, 1.2 * sourceBytesPerPixel) * pixels.width * pixels.height;
+  return withSegmentsAfterJfif(encodeJpeg(pixels, ORIGINAL_QUALITY, walk, expectedBytes), icc);
 }
 
 /** Display and thumbnail through one mozjpeg instance, released afterwards. */

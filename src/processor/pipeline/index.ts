@@ -120,21 +120,26 @@ async function useSource(input: Uint8Array, format: SourceFormat, turn: Orientat
   const image = inspect(input, format);
   const plan = planOriginal(image, turn);
   const upright = (size: Size): Size => (swapsAxes(turn) ? { width: size.height, height: size.width } : size);
+  const displayOf = (decoded: Pixels): Promise<Pixels> => {
+    const size = fitLongSide(decoded.width, decoded.height, DISPLAY_LONG_SIDE);
+    return clock.time('resize', () => resize(decoded, size.width, size.height, DISPLAY_FILTER));
+  };
   let original: Variant;
-  let decoded: Pixels;
+  let storedDisplay: Pixels;
   if (plan.kind === 're-encode') {
-    decoded = await clock.time('decode', () => decodeImage(input, image, plan.size, true));
-    original = { bytes: await clock.time('encode', () => encodeOriginal(decoded, turn, icc)), ...upright(plan.size) };
+    const decoded = await clock.time('decode', () => decodeImage(input, image, plan.size, true));
+    // The display first: its temporary buffers are gone before the encoder's output grows.
+    storedDisplay = await displayOf(decoded);
+    const sourceBytesPerPixel = input.length / (image.width * image.height);
+    original = { bytes: await clock.time('encode', () => encodeOriginal(decoded, turn, icc, sourceBytesPerPixel)), ...upright(plan.size) };
   } else {
     original = await clock.time('encode', () =>
       plan.kind === 'own-data'
         ? { bytes: stripJpegMetadata(input), width: image.width, height: image.height }
         : withIcc(transformJpeg(input, plan.jpeg, plan.transform), icc),
     );
-    decoded = await clock.time('decode', () => decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false));
+    storedDisplay = await displayOf(await clock.time('decode', () => decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false)));
   }
-  const displaySize = fitLongSide(decoded.width, decoded.height, DISPLAY_LONG_SIDE);
-  const storedDisplay = await clock.time('resize', () => resize(decoded, displaySize.width, displaySize.height, DISPLAY_FILTER));
   const originalMethod = plan.kind === 'own-data' ? 'kept' : plan.kind === 'lossless' ? 'turned-losslessly' : 're-encoded';
   return { ...upright(image), original, originalMethod, storedDisplay };
 }

@@ -228,8 +228,16 @@ const MAX_JPEG_SIDE = 65_535;
 /**
  * Encodes the upright image that `walk` reads from `source` (default: as stored). The result is a
  * plain JFIF file: no EXIF, XMP, comments or anything else beyond what decoding needs.
+ *
+ * `expectedBytes` sizes the output buffer: a good guess means it never grows, and growing is the
+ * encoder's memory peak (old and new buffer at once).
  */
-export function encodeJpeg(source: Pixels, quality: number, walk: OrientedWalk = orientedWalk(source.width, source.height, 1)): Uint8Array {
+export function encodeJpeg(
+  source: Pixels,
+  quality: number,
+  walk: OrientedWalk = orientedWalk(source.width, source.height, 1),
+  expectedBytes = walk.width * walk.height * 0.5,
+): Uint8Array {
   if (walk.width > MAX_JPEG_SIDE || walk.height > MAX_JPEG_SIDE) throw new RangeError('JPEG sides are limited to 65535 pixels');
   const tables: [Uint8Array, Uint8Array] = [quantTable(BASE_QUANT[0], quality), quantTable(BASE_QUANT[1], quality)];
   const multipliers: [Float64Array, Float64Array] = [quantMultipliers(tables[0]), quantMultipliers(tables[1])];
@@ -251,7 +259,7 @@ export function encodeJpeg(source: Pixels, quality: number, walk: OrientedWalk =
   for (const counts of acCounts) everySymbolOnce(counts, AC_SYMBOLS);
   const specs = [...dcCounts, ...acCounts].map(optimalSpec);
   const [dcLuma, dcChroma, acLuma, acChroma] = specs.map(codesOf) as [HuffmanCodes, HuffmanCodes, HuffmanCodes, HuffmanCodes];
-  const out = new BitWriter(walk.width * walk.height * 0.3);
+  const out = new BitWriter(expectedBytes);
   writeHeaders(out, walk, tables, specs);
   lastDc.fill(0);
   forEachBlock(source.data, walk, multipliers, (zz, component) => {

@@ -18,11 +18,12 @@ export const MAX_PIXELS = 50_000_000;
 export const FULL_DECODE_MAX_PIXELS = 6_000_000;
 
 /**
- * A re-encoded original (PNG, WebP, progressive JPEG, a turned JPEG too large to turn losslessly)
- * has at most this many pixels: they must exist at once, 4 bytes each, for the encoder's
- * orientation walk. JPEGs that keep their own data or turn losslessly keep their full size.
+ * A re-encoded original (PNG, WebP, progressive JPEG, a turned JPEG that cannot be turned
+ * losslessly) has at most this many pixels: they must exist at once, 4 bytes each, for the
+ * encoder's orientation walk. 12.6 MP keeps every 12 MP phone photo (4080 × 3072 and smaller) at
+ * full size. JPEGs that keep their own data or turn losslessly keep their full size anyway.
  */
-export const ORIGINAL_MAX_PIXELS = 10_000_000;
+export const ORIGINAL_MAX_PIXELS = 12_600_000;
 
 export const THUMBNAIL_LONG_SIDE = variantLongestSide.thumbnail;
 export const DISPLAY_LONG_SIDE = variantLongestSide.display;

@@ -1,7 +1,7 @@
 /**
  * Where streaming decoders put their rows: straight into an image, or through a resizer that
- * never holds more than a few rows of the larger source — so a 50 MP photo can become a 10 MP
- * original in about 40 MB instead of 200.
+ * never holds more than a few rows of the larger source — so a 50 MP photo can become a 12.6 MP
+ * original in about 50 MB instead of 200.
  */
 import { allocatePixels, compositeOnWhite, type Pixels, type RowSink } from './pixels';
 import { contributions, type Contributions, type ResizeFilter } from './resize';

@@ -79,17 +79,17 @@ describe('the original variant', () => {
 });
 
 describe('large images', () => {
-  it('caps a re-encoded original at 10 MP, keeps an upright JPEG whole, and refits the display from either', async () => {
+  it('caps a re-encoded original at 12.6 MP, keeps an upright JPEG whole, and refits the display from either', async () => {
     const { encodeJpeg } = await import('../../../src/processor/pipeline/jpeg-encoder');
     const picture = quadrantPicture(6000, 4000);
     const file = encodeJpeg(picture, 80);
     const upright = await processImage(file, 'jpeg', 1);
     expect(jpegSize(upright.original.bytes)).toEqual({ width: 6000, height: 4000 });
     const turned = await processImage(withExif(file, buildExifApp1({ orientation: 8 })), 'jpeg', 8);
-    // 24 MP is too many coefficients to turn losslessly: re-encoded, scaled to 10 MP.
+    // 24 MP is too many coefficients to turn losslessly: re-encoded, scaled to 12.6 MP.
     expect(turned.originalMethod).toBe('re-encoded');
-    expect(jpegSize(turned.original.bytes)).toEqual({ width: 2581, height: 3872 });
-    expect([turned.original.width, turned.original.height, turned.width, turned.height]).toEqual([2581, 3872, 4000, 6000]);
+    expect(jpegSize(turned.original.bytes)).toEqual({ width: 2898, height: 4347 });
+    expect([turned.original.width, turned.original.height, turned.width, turned.height]).toEqual([2898, 4347, 4000, 6000]);
     expect(jpegSize(turned.display.bytes)).toEqual({ width: 720, height: 1080 });
     // Turned 90° anticlockwise for display: the top-right quadrant is now top left.
     const [topLeft] = gridMeans(await decodeJpeg(turned.display.bytes), 2, 2);
@@ -128,7 +128,8 @@ describe('input formats', () => {
 
     const half = await processImage(await encodePng(solidPicture(300, 200, BLUE, 128), { colourType: 'rgba' }), 'png', 1);
     const [mixed] = gridMeans(await decodeJpeg(half.display.bytes), 1, 1);
-    const expected = BLUE.map((c) => (c * 128 + 255 * 127) / 255) as unknown as Rgb;
+    const over = (c: number): number => (c * 128 + 255 * 127) / 255;
+    const expected: Rgb = [over(BLUE[0]), over(BLUE[1]), over(BLUE[2])];
     expectColourNear(mixed!, expected, 4);
   });
 
