@@ -121,6 +121,16 @@ describe('POST /images/upload refuses', () => {
     expect(body.error.code).toBe('IMAGE_TOO_LARGE');
   });
 
+  it('a WebP over 6 megapixels with 413, since only a whole-image decode reads it', async () => {
+    const user = await registerUser();
+    const webp = tinyImage('webp-vp8x-alpha-5x3');
+    // VP8X canvas size, 24-bit little-endian minus one: claim 3000×2500 (7.5 MP).
+    webp.set([2999 & 255, (2999 >> 8) & 255, 0, 2499 & 255, (2499 >> 8) & 255, 0], 24);
+    const { status, body } = await upload(user.accessToken, webp);
+    expect(status).toBe(413);
+    expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { maxPixels: 6_000_000 } });
+  });
+
   it('a file over 20 MiB with 413 PAYLOAD_TOO_LARGE', async () => {
     const user = await registerUser();
     const big = new Uint8Array(20 * 1024 * 1024 + 1);

@@ -3,19 +3,20 @@
  * each number.
  */
 import { variantLongestSide } from '../../shared/images';
+import { limits } from '../../shared/limits';
 
 /**
  * The largest image (stored width × height) the processor decodes: the contract's limit. Baseline
  * JPEGs and non-interlaced PNGs stream through decoders whose memory does not grow with it.
  */
-export const MAX_PIXELS = 50_000_000;
+export const MAX_PIXELS = limits.upload.maxPixels;
 
 /**
  * The limit for files only a whole-image decoder reads (progressive JPEG, WebP, interlaced PNG):
  * those hold the full RGBA image twice (WASM memory and its JavaScript copy). Measured: 92 MB for
  * 6 MP of noise (the worst case), 122 MB for 8 MP.
  */
-export const FULL_DECODE_MAX_PIXELS = 6_000_000;
+export const FULL_DECODE_MAX_PIXELS = limits.upload.maxPixelsWholeDecode;
 
 /**
  * A re-encoded original (PNG, WebP, progressive JPEG, a turned JPEG that cannot be turned

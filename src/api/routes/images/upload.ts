@@ -2,6 +2,9 @@ import { sniffImage, type SniffResult } from '../../../shared/image/format';
 import { ApiError } from '../../../shared/errors';
 import { limits } from '../../../shared/limits';
 import type { ImageFormat } from '../../../db/schema';
+import { UndecodableImageError } from '../../../processor/pipeline/errors';
+import { readBaselineHeader } from '../../../processor/pipeline/jpeg-decoder';
+import { readPngInfo } from '../../../processor/pipeline/png-decoder';
 
 const formatNames: Record<'jpeg' | 'png' | 'webp', ImageFormat> = { jpeg: 'JPEG', png: 'PNG', webp: 'WEBP' };
 
@@ -42,7 +45,29 @@ export function judgeUpload(bytes: Uint8Array): AcceptedImage {
     });
   }
   if (pixels === 0) throw refusal({ ok: false, reason: 'corrupt', format: sniffed.format });
+  if (pixels > limits.upload.maxPixelsWholeDecode && needsWholeImageDecode(bytes, sniffed.format)) {
+    throw new ApiError(
+      'IMAGE_TOO_LARGE',
+      `Progressive JPEGs, WebP and interlaced PNGs are limited to ${limits.upload.maxPixelsWholeDecode / 1e6} megapixels`,
+      { details: { maxPixels: limits.upload.maxPixelsWholeDecode, width: sniffed.width, height: sniffed.height } },
+    );
+  }
   return { format: formatNames[sniffed.format], width: sniffed.width, height: sniffed.height };
+}
+
+/**
+ * Whether the processor must hold the whole decoded image at once (it streams baseline JPEGs and
+ * non-interlaced PNGs): the same header reading it does, so the upload answers what it would.
+ */
+function needsWholeImageDecode(bytes: Uint8Array, format: 'jpeg' | 'png' | 'webp'): boolean {
+  if (format === 'webp') return true;
+  if (format === 'jpeg') return !readBaselineHeader(bytes).ok;
+  try {
+    return readPngInfo(bytes).interlaced;
+  } catch (error) {
+    if (error instanceof UndecodableImageError) throw refusal({ ok: false, reason: 'corrupt', format });
+    throw error;
+  }
 }
 
 /** Seconds the processor is expected to take, from the pixel count (see docs/image-pipeline.md). */
