@@ -42,7 +42,12 @@ export default defineConfig({
                 FEED_FANOUT: { queueName: 'lumen-feed-fanout' },
               },
               queueConsumers: {
-                'lumen-image-jobs': { maxBatchSize: 4, maxBatchTimeout: 1, maxRetries: 3, deadLetterQueue: 'lumen-image-jobs-dlq' },
+                'lumen-image-jobs': {
+                  maxBatchSize: 4,
+                  maxBatchTimeout: 1,
+                  maxRetries: 3,
+                  deadLetterQueue: 'lumen-image-jobs-dlq',
+                },
                 'lumen-image-jobs-dlq': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 3 },
               },
             },

@@ -8,7 +8,11 @@ export async function benchAuth(stack: Stack): Promise<void> {
   const api = `${stack.url}/api/v1`;
   const password = 'benchmark password 1234';
   const email = `bench-${Date.now()}@example.com`;
-  await postJson(`${api}/auth/register`, { username: `bench_${Date.now()}`, email, password }, { 'CF-Connecting-IP': '2001:db8::1' });
+  await postJson(
+    `${api}/auth/register`,
+    { username: `bench_${Date.now()}`, email, password },
+    { 'CF-Connecting-IP': '2001:db8::1' },
+  );
 
   const rounds = 30;
   // Warm both paths so neither pays the isolate's first-request costs.
@@ -24,5 +28,7 @@ export async function benchAuth(stack: Stack): Promise<void> {
     { route: 'GET /health (reference)', p50: ms(health.p50), p99: ms(health.p99) },
     { route: 'POST /auth/login', p50: ms(login.p50), p99: ms(login.p99) },
   ]);
-  console.log(`login / health (p50): ${(login.p50 / health.p50).toFixed(1)}x; login - health ≈ ${ms(login.p50 - health.p50)} of hashing and session writes`);
+  console.log(
+    `login / health (p50): ${(login.p50 / health.p50).toFixed(1)}x; login - health ≈ ${ms(login.p50 - health.p50)} of hashing and session writes`,
+  );
 }

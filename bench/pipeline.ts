@@ -16,7 +16,16 @@ import sharp, { type Sharp } from 'sharp';
 import decodeWithJsquash, { init as initJsquashDecoder } from '@jsquash/jpeg/decode.js';
 import encodeWithJsquash, { init as initJsquashEncoder } from '@jsquash/jpeg/encode.js';
 import resizeWithJsquash, { initResize } from '@jsquash/resize';
-import { initCodecs, processImage, setPipelineProbe, UndecodableImageError, type CodecModules, type PipelineResult, type SourceFormat, type Stage } from '../src/processor/pipeline/index.ts';
+import {
+  initCodecs,
+  processImage,
+  setPipelineProbe,
+  UndecodableImageError,
+  type CodecModules,
+  type PipelineResult,
+  type SourceFormat,
+  type Stage,
+} from '../src/processor/pipeline/index.ts';
 import { buildExifApp1, withExif } from '../test/fixtures/exif-builder.ts';
 import { noisePicture, photoLikePicture, type RgbaImage } from '../test/fixtures/images/patterns.ts';
 
@@ -61,8 +70,11 @@ function sizeFor(megapixels: number): { width: number; height: number } {
 async function writeJpeg(name: string, picture: RgbaImage, orientation: number): Promise<string> {
   const file = join(workDir, `${name}.jpg`);
   if (existsSync(file)) return file;
-  const jpeg = await sharp(picture.data, { raw: { width: picture.width, height: picture.height, channels: 4 } }).jpeg({ quality: 90 }).toBuffer();
-  const bytes = orientation === 1 ? jpeg : withExif(jpeg, buildExifApp1({ orientation, make: 'Bench', model: 'Pipeline' }));
+  const jpeg = await sharp(picture.data, { raw: { width: picture.width, height: picture.height, channels: 4 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  const bytes =
+    orientation === 1 ? jpeg : withExif(jpeg, buildExifApp1({ orientation, make: 'Bench', model: 'Pipeline' }));
   writeFileSync(file, bytes);
   return file;
 }
@@ -87,11 +99,21 @@ async function timingInputs(): Promise<Input[]> {
     const megapixels = (width * height) / 1e6;
     for (const orientation of orientations) {
       const name = `photo ${width}×${height} (${megapixels.toFixed(1)} MP), orientation ${orientation}`;
-      inputs.push({ name, file: await writeJpeg(`photo-${width}x${height}-o${orientation}`, picture, orientation), megapixels, orientation });
+      inputs.push({
+        name,
+        file: await writeJpeg(`photo-${width}x${height}-o${orientation}`, picture, orientation),
+        megapixels,
+        orientation,
+      });
     }
   }
   if (existsSync(corpusPhoto)) {
-    inputs.push({ name: 'jolla.jpg (8 MP phone photo)', file: corpusPhoto, megapixels: (3264 * 2448) / 1e6, orientation: 1 });
+    inputs.push({
+      name: 'jolla.jpg (8 MP phone photo)',
+      file: corpusPhoto,
+      megapixels: (3264 * 2448) / 1e6,
+      orientation: 1,
+    });
   } else {
     console.log(`(${corpusPhoto} is absent: the real-photo row is skipped)`);
   }
@@ -116,15 +138,26 @@ async function memoryInputs(): Promise<MemoryInput[]> {
   for (const megapixels of [0.3, 3, 6, 8, 12, 24, 50]) {
     const { width, height } = sizeFor(megapixels);
     const kind = megapixels > 24 ? 'photo' : 'noise';
-    const files = { baseline: join(workDir, `memory-${kind}-${megapixels}.jpg`), progressive: join(workDir, `memory-${kind}-${megapixels}-progressive.jpg`) };
+    const files = {
+      baseline: join(workDir, `memory-${kind}-${megapixels}.jpg`),
+      progressive: join(workDir, `memory-${kind}-${megapixels}-progressive.jpg`),
+    };
     if (!existsSync(files.baseline) || !existsSync(files.progressive)) {
       const picture = kind === 'noise' ? noisePicture(width, height) : photoLikePicture(width, height);
       for (const progressive of [false, true]) {
-        const jpeg = await sharp(picture.data, { raw: { width, height, channels: 4 } }).jpeg({ quality: 90, progressive }).toBuffer();
-        writeFileSync(progressive ? files.progressive : files.baseline, withExif(jpeg, buildExifApp1({ orientation: 6 })));
+        const jpeg = await sharp(picture.data, { raw: { width, height, channels: 4 } })
+          .jpeg({ quality: 90, progressive })
+          .toBuffer();
+        writeFileSync(
+          progressive ? files.progressive : files.baseline,
+          withExif(jpeg, buildExifApp1({ orientation: 6 })),
+        );
       }
     }
-    inputs.push({ name: `${kind} ${(width * height / 1e6).toFixed(1)} MP (${(readFileSync(files.baseline).length / MB).toFixed(1)} MB)`, ...files });
+    inputs.push({
+      name: `${kind} ${((width * height) / 1e6).toFixed(1)} MP (${(readFileSync(files.baseline).length / MB).toFixed(1)} MB)`,
+      ...files,
+    });
   }
   return inputs;
 }
@@ -154,7 +187,12 @@ async function runOurs(input: Uint8Array, orientation: number): Promise<Outcome>
 async function runSharp(input: Buffer): Promise<Outcome> {
   const start = performance.now();
   const original = await sharp(input).rotate().jpeg({ quality: 90 }).toBuffer();
-  const fit = (side: number) => sharp(input).rotate().resize(side, side, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80, progressive: true }).toBuffer();
+  const fit = (side: number) =>
+    sharp(input)
+      .rotate()
+      .resize(side, side, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 80, progressive: true })
+      .toBuffer();
   const display = await fit(1080);
   const thumbnail = await fit(320);
   return {
@@ -258,17 +296,28 @@ class MemorySampler {
 }
 
 /** The straightforward use of @jsquash, kept here only to be measured against. */
-async function naivePipeline(input: Uint8Array, sampler: MemorySampler, memories: Map<string, WebAssembly.Memory>): Promise<void> {
+async function naivePipeline(
+  input: Uint8Array,
+  sampler: MemorySampler,
+  memories: Map<string, WebAssembly.Memory>,
+): Promise<void> {
   const image = await decodeWithJsquash(input.buffer as ArrayBuffer, { preserveOrientation: true });
   sampler.wasm('jpegDecoder', memories.get('jpegDecoder')?.buffer.byteLength ?? 0);
   const fit = (side: number) => {
     const scale = Math.min(1, side / Math.max(image.width, image.height));
-    return { width: Math.max(1, Math.round(image.width * scale)), height: Math.max(1, Math.round(image.height * scale)) };
+    return {
+      width: Math.max(1, Math.round(image.width * scale)),
+      height: Math.max(1, Math.round(image.height * scale)),
+    };
   };
   const display = await resizeWithJsquash(image, { ...fit(1080), method: 'lanczos3' });
   const thumbnail = await resizeWithJsquash(image, { ...fit(320), method: 'lanczos3' });
   sampler.sample();
-  for (const [picture, quality] of [[image, 90], [display, 80], [thumbnail, 80]] as const) {
+  for (const [picture, quality] of [
+    [image, 90],
+    [display, 80],
+    [thumbnail, 80],
+  ] as const) {
     await encodeWithJsquash(picture, { quality });
     sampler.wasm('jpegEncoder', memories.get('jpegEncoder')?.buffer.byteLength ?? 0);
   }
@@ -300,7 +349,9 @@ async function memoryProbe(strategy: Strategy, path: string, orientation: number
   initCodecs(modules);
   const memories = new Map<string, WebAssembly.Memory>();
   if (strategy === 'naive') await initNaiveCodecs(modules, memories);
-  const warmUp = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+  const warmUp = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
   if (strategy === 'naive') await naivePipeline(new Uint8Array(warmUp), new MemorySampler(), memories);
   else await processImage(new Uint8Array(warmUp), 'jpeg', orientation);
   const gc = (globalThis as { gc?: () => void }).gc;
@@ -348,9 +399,13 @@ async function memoryProbe(strategy: Strategy, path: string, orientation: number
 
 function measureInChild(strategy: Strategy, file: string, orientation: number): Promise<MemoryReport | string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, '--expose-gc', thisFile, '--memory-probe', strategy, file, String(orientation)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, '--expose-gc', thisFile, '--memory-probe', strategy, file, String(orientation)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', reject);
@@ -396,16 +451,36 @@ function gradientPicture(width: number, height: number): RgbaImage {
 /** PNG and WebP, which are always re-encoded: the streaming PNG decoder, and libwebp at its limit. */
 async function formatMemoryInputs(): Promise<{ name: string; file: string }[]> {
   const cases = [
-    { name: 'gradient 50 MP PNG', file: 'memory-gradient-50.png', make: () => gradientPicture(sizeFor(50).width, sizeFor(50).height), encode: (s: Sharp) => s.png() },
-    { name: 'photo 6 MP PNG', file: 'memory-photo-6.png', make: () => photoLikePicture(sizeFor(6).width, sizeFor(6).height), encode: (s: Sharp) => s.png() },
-    { name: 'noise 6 MP WebP', file: 'memory-noise-6.webp', make: () => noisePicture(sizeFor(6).width, sizeFor(6).height), encode: (s: Sharp) => s.webp({ quality: 90 }) },
+    {
+      name: 'gradient 50 MP PNG',
+      file: 'memory-gradient-50.png',
+      make: () => gradientPicture(sizeFor(50).width, sizeFor(50).height),
+      encode: (s: Sharp) => s.png(),
+    },
+    {
+      name: 'photo 6 MP PNG',
+      file: 'memory-photo-6.png',
+      make: () => photoLikePicture(sizeFor(6).width, sizeFor(6).height),
+      encode: (s: Sharp) => s.png(),
+    },
+    {
+      name: 'noise 6 MP WebP',
+      file: 'memory-noise-6.webp',
+      make: () => noisePicture(sizeFor(6).width, sizeFor(6).height),
+      encode: (s: Sharp) => s.webp({ quality: 90 }),
+    },
   ];
   const inputs = [];
   for (const { name, file, make, encode } of cases) {
     const path = join(workDir, file);
     if (!existsSync(path)) {
       const picture = make();
-      writeFileSync(path, await encode(sharp(picture.data, { raw: { width: picture.width, height: picture.height, channels: 4 } })).toBuffer());
+      writeFileSync(
+        path,
+        await encode(
+          sharp(picture.data, { raw: { width: picture.width, height: picture.height, channels: 4 } }),
+        ).toBuffer(),
+      );
     }
     inputs.push({ name: `${name} (${(readFileSync(path).length / MB).toFixed(1)} MB)`, file: path });
   }
@@ -419,7 +494,9 @@ function wasmNote(report: MemoryReport): string {
 }
 
 async function benchMemory(): Promise<void> {
-  console.log('\n== pipeline: peak memory per image, each in a fresh process, in MB over the idle process (the input file included): RSS / V8 heap + ArrayBuffers + live WASM ==');
+  console.log(
+    '\n== pipeline: peak memory per image, each in a fresh process, in MB over the idle process (the input file included): RSS / V8 heap + ArrayBuffers + live WASM ==',
+  );
   const rows = [];
   for (const input of await memoryInputs()) {
     const row: Record<string, string> = { input: input.name };
@@ -441,7 +518,9 @@ async function benchMemory(): Promise<void> {
     for (const orientation of [1, 6]) {
       const report = await measureInChild('pipeline', input.file, orientation);
       row[`ours, orientation ${orientation}`] =
-        typeof report === 'string' ? report : `${report.peakRssGrowthMb.toFixed(0)} / ${report.peakAccountedMb.toFixed(0)}${wasmNote(report)} (${(report.ms / 1000).toFixed(1)} s)`;
+        typeof report === 'string'
+          ? report
+          : `${report.peakRssGrowthMb.toFixed(0)} / ${report.peakAccountedMb.toFixed(0)}${wasmNote(report)} (${(report.ms / 1000).toFixed(1)} s)`;
     }
     formatRows.push(row);
   }

@@ -12,9 +12,46 @@ import { benchSecret, ms, table, timeSequential, type Stack } from './harness.ts
 
 const firstNames = ['María', 'José', 'Zoë', 'Chloé', 'Łukasz', 'Søren', 'Ana', 'John', 'Mei', 'Ömer', 'Renée', 'Marco'];
 const lastNames = ['García', 'Müller', 'Brûlé', 'Nowak', 'Jensen', 'Smith', 'Rossi', 'Öztürk', 'Dubois', 'Silva'];
-const words = ['sunset', 'beach', 'city', 'night', 'café', 'mountain', 'river', 'portrait', 'street', 'forest', 'snow',
-  'harbour', 'market', 'bridge', 'garden', 'desert', 'rain', 'golden', 'hour', 'crème', 'brûlée', 'coffee', 'train', 'lake'];
-const tags = ['travel', 'food', 'nature', 'night', 'city', 'portrait', 'bw', 'film', 'street', 'summer', 'winter', 'café'];
+const words = [
+  'sunset',
+  'beach',
+  'city',
+  'night',
+  'café',
+  'mountain',
+  'river',
+  'portrait',
+  'street',
+  'forest',
+  'snow',
+  'harbour',
+  'market',
+  'bridge',
+  'garden',
+  'desert',
+  'rain',
+  'golden',
+  'hour',
+  'crème',
+  'brûlée',
+  'coffee',
+  'train',
+  'lake',
+];
+const tags = [
+  'travel',
+  'food',
+  'nature',
+  'night',
+  'city',
+  'portrait',
+  'bw',
+  'film',
+  'street',
+  'summer',
+  'winter',
+  'café',
+];
 
 const pgArray = (values: string[]) => `array[${values.map((v) => `'${v}'`).join(',')}]`;
 
@@ -68,11 +105,31 @@ export async function benchSearch(stack: Stack): Promise<void> {
 
   const page = { limit: 20, offset: 0 };
   const cases: { name: string; path: string; query: SQL }[] = [
-    { name: 'users q=brule (accent-folded substring)', path: 'search/users?q=brule', query: userSearchQuery('brule', viewer, page) },
-    { name: `users q=${stamp}_1234 (rare)`, path: `search/users?q=s${stamp}_1234`, query: userSearchQuery(`s${stamp}_1234`, viewer, page) },
-    { name: 'posts q=creme brulee (relevant)', path: 'search/posts?q=creme%20brulee', query: postSearchQuery({ words: 'creme brulee', sort: 'relevant' }, viewer, page) },
-    { name: 'posts q=sunset harbour (recent)', path: 'search/posts?q=sunset%20harbour&sort=recent', query: postSearchQuery({ words: 'sunset harbour', sort: 'recent' }, viewer, page) },
-    { name: 'posts tags=film,night', path: 'search/posts?tags=film,night', query: postSearchQuery({ tags: ['film', 'night'], sort: 'recent' }, viewer, page) },
+    {
+      name: 'users q=brule (accent-folded substring)',
+      path: 'search/users?q=brule',
+      query: userSearchQuery('brule', viewer, page),
+    },
+    {
+      name: `users q=${stamp}_1234 (rare)`,
+      path: `search/users?q=s${stamp}_1234`,
+      query: userSearchQuery(`s${stamp}_1234`, viewer, page),
+    },
+    {
+      name: 'posts q=creme brulee (relevant)',
+      path: 'search/posts?q=creme%20brulee',
+      query: postSearchQuery({ words: 'creme brulee', sort: 'relevant' }, viewer, page),
+    },
+    {
+      name: 'posts q=sunset harbour (recent)',
+      path: 'search/posts?q=sunset%20harbour&sort=recent',
+      query: postSearchQuery({ words: 'sunset harbour', sort: 'recent' }, viewer, page),
+    },
+    {
+      name: 'posts tags=film,night',
+      path: 'search/posts?tags=film,night',
+      query: postSearchQuery({ tags: ['film', 'night'], sort: 'recent' }, viewer, page),
+    },
   ];
 
   const rows = [];
@@ -86,7 +143,9 @@ export async function benchSearch(stack: Stack): Promise<void> {
   table(rows);
 
   for (const c of cases) {
-    const plan = await db.execute<{ 'QUERY PLAN': string }>(sql`explain (analyze, costs off, timing off, summary on) ${c.query}`);
+    const plan = await db.execute<{ 'QUERY PLAN': string }>(
+      sql`explain (analyze, costs off, timing off, summary on) ${c.query}`,
+    );
     console.log(`\n-- EXPLAIN ANALYZE: ${c.name}`);
     for (const line of plan.rows) console.log(line['QUERY PLAN']);
   }

@@ -57,11 +57,18 @@ export async function benchSocial(stack: Stack): Promise<void> {
 
   console.log('\n== social: feed read latency (sequential) and throughput (8 concurrent clients, 5 s) ==');
   table([
-    { route: 'GET /instance (trivial reference)', p50: ms(tTrivial.p50), p99: ms(tTrivial.p99), 'req/s': rpsTrivial.toFixed(0) },
+    {
+      route: 'GET /instance (trivial reference)',
+      p50: ms(tTrivial.p50),
+      p99: ms(tTrivial.p99),
+      'req/s': rpsTrivial.toFixed(0),
+    },
     { route: 'GET /feed following 10', p50: ms(t10.p50), p99: ms(t10.p99), 'req/s': '' },
     { route: 'GET /feed following 1 000', p50: ms(t1000.p50), p99: ms(t1000.p99), 'req/s': rpsFeed.toFixed(0) },
   ]);
-  console.log(`feed latency, 1 000 followed / 10 followed: p50 ${(t1000.p50 / t10.p50).toFixed(2)}x, p99 ${(t1000.p99 / t10.p99).toFixed(2)}x (goal ≤ 1.3)`);
+  console.log(
+    `feed latency, 1 000 followed / 10 followed: p50 ${(t1000.p50 / t10.p50).toFixed(2)}x, p99 ${(t1000.p99 / t10.p99).toFixed(2)}x (goal ≤ 1.3)`,
+  );
   console.log(`feed throughput / trivial route: ${(rpsFeed / rpsTrivial).toFixed(2)} (goal ≥ 0.33)`);
 
   await benchFanOut(sql, api, stamp);
@@ -113,7 +120,9 @@ async function benchConcurrentLikes(sql: ReturnType<typeof sqlClient>, api: stri
   const publicId = toPublicId('post', String(postId));
   const start = performance.now();
   const answers = await Promise.all(
-    tokens.map((token) => fetch(`${api}/posts/${publicId}/like`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } })),
+    tokens.map((token) =>
+      fetch(`${api}/posts/${publicId}/like`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } }),
+    ),
   );
   const elapsed = performance.now() - start;
   const [row] = (await sql.query('select likes_count from posts where id = $1', [postId])) as { likes_count: number }[];

@@ -17,15 +17,22 @@ export function buildProcessor(outDir = join(projectRoot, '.wrangler', 'test-bui
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
   const wrangler = join(projectRoot, 'node_modules', 'wrangler', 'bin', 'wrangler.js');
-  execFileSync(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outDir, '-c', 'src/processor/wrangler.jsonc'], {
-    cwd: projectRoot,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [wrangler, 'deploy', '--dry-run', '--outdir', outDir, '-c', 'src/processor/wrangler.jsonc'],
+    {
+      cwd: projectRoot,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const files = readdirSync(outDir).filter((name) => name.endsWith('.js') || name.endsWith('.wasm'));
   // The entry module must come first.
   files.sort((a, b) => Number(b === 'index.js') - Number(a === 'index.js'));
   return {
     modulesRoot: outDir,
-    modules: files.map((name) => ({ type: name.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule', path: join(outDir, name) })),
+    modules: files.map((name) => ({
+      type: name.endsWith('.wasm') ? 'CompiledWasm' : 'ESModule',
+      path: join(outDir, name),
+    })),
   };
 }

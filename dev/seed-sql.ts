@@ -38,7 +38,10 @@ export async function insertFollowers(sql: Sql, authorId: string, followers: str
       `insert into follows (follower_id, following_id) select f, $2 from unnest($1::uuid[]) f on conflict do nothing`,
       [followers, authorId],
     ),
-    sql.query(`update users set followers_count = (select count(*) from follows where following_id = $1) where id = $1`, [authorId]),
+    sql.query(
+      `update users set followers_count = (select count(*) from follows where following_id = $1) where id = $1`,
+      [authorId],
+    ),
     sql.query(
       `update users u set following_count = (select count(*) from follows where follower_id = u.id) where u.id = any($1::uuid[])`,
       [followers],
@@ -49,11 +52,14 @@ export async function insertFollowers(sql: Sql, authorId: string, followers: str
 /** `follower` follows every one of `authors`. */
 export async function insertFollowing(sql: Sql, follower: string, authors: string[]): Promise<void> {
   await sql.transaction([
-    sql.query(`insert into follows (follower_id, following_id) select $1, a from unnest($2::uuid[]) a on conflict do nothing`, [
-      follower,
-      authors,
-    ]),
-    sql.query(`update users set following_count = (select count(*) from follows where follower_id = $1) where id = $1`, [follower]),
+    sql.query(
+      `insert into follows (follower_id, following_id) select $1, a from unnest($2::uuid[]) a on conflict do nothing`,
+      [follower, authors],
+    ),
+    sql.query(
+      `update users set following_count = (select count(*) from follows where follower_id = $1) where id = $1`,
+      [follower],
+    ),
     sql.query(
       `update users u set followers_count = (select count(*) from follows where following_id = u.id) where u.id = any($1::uuid[])`,
       [authors],
@@ -89,6 +95,8 @@ export async function signIn(sql: Sql, jwtSecret: string, userIds: string[]): Pr
   )) as { id: string; user_id: string }[];
   const sessionOf = new Map(sessions.map((s) => [s.user_id, s.id]));
   return Promise.all(
-    userIds.map((id) => signAccessToken({ current: jwtSecret }, { userId: toPublicId('user', id), sessionId: String(sessionOf.get(id)) })),
+    userIds.map((id) =>
+      signAccessToken({ current: jwtSecret }, { userId: toPublicId('user', id), sessionId: String(sessionOf.get(id)) }),
+    ),
   );
 }

@@ -33,7 +33,18 @@ if (!stack) {
 const jwtSecret = /^JWT_SECRET=(.*)$/m.exec(readFileSync(join(projectRoot, '.dev.vars'), 'utf8'))?.[1];
 if (!jwtSecret) throw new Error('.dev.vars has no JWT_SECRET; run `npm run dev` once to create it');
 
-const words = ['sunrise', 'harbour', 'forest', 'citylights', 'portrait', 'street', 'mountains', 'coffee', 'rain', 'film'];
+const words = [
+  'sunrise',
+  'harbour',
+  'forest',
+  'citylights',
+  'portrait',
+  'street',
+  'mountains',
+  'coffee',
+  'rain',
+  'film',
+];
 const pick = <T>(items: T[], n: number) => items[n % items.length] as T;
 
 /** Follower counts that fall off like a power law: user k (0-based) gets about n/(k+1) followers. */
@@ -67,7 +78,11 @@ async function uploadPhoto(url: string, token: string, n: number): Promise<void>
   form.append('image', new File([new Uint8Array(png)], `seed-${n}.png`, { type: 'image/png' }));
   form.append('caption', `Seeded photo ${n} #${pick(words, n)} #${pick(words, n * 7 + 3)}`);
   form.append('privacy', n % 10 === 0 ? 'followers' : 'public');
-  const response = await fetch(`${url}/api/v1/images/upload`, { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: form });
+  const response = await fetch(`${url}/api/v1/images/upload`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
   if (response.status !== 202) throw new Error(`upload ${n}: ${response.status} ${await response.text()}`);
 }
 
@@ -98,4 +113,6 @@ await Promise.all(
     }
   }),
 );
-console.log(`Done. Sign in as ${prefix}0@example.com (the most followed) with "${seedPassword}"; processing finishes in the background.`);
+console.log(
+  `Done. Sign in as ${prefix}0@example.com (the most followed) with "${seedPassword}"; processing finishes in the background.`,
+);

@@ -19,18 +19,23 @@ if (added.length) console.log(`Created local secrets in .dev.vars: ${added.join(
 
 const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL, dataDir: pgliteDataDir });
 const applied = await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
-console.log(`Database: ${db.database.description}, ${applied.length ? `applied ${applied.length} migration(s)` : 'up to date'}`);
+console.log(
+  `Database: ${db.database.description}, ${applied.length ? `applied ${applied.length} migration(s)` : 'up to date'}`,
+);
 
 // The web app is built before wrangler serves web/dist, then rebuilt on every change.
 const web = await watchWeb();
 writeProcessorDevVars(db.sqlEndpoint);
-const wrangler = await startWranglerDev({ port, vars: { NEON_HTTP_ENDPOINT: db.sqlEndpoint }, withProcessor: true, echo: true }).catch(
-  async (error: unknown) => {
-    console.error(String(error));
-    await db.close();
-    process.exit(1);
-  },
-);
+const wrangler = await startWranglerDev({
+  port,
+  vars: { NEON_HTTP_ENDPOINT: db.sqlEndpoint },
+  withProcessor: true,
+  echo: true,
+}).catch(async (error: unknown) => {
+  console.error(String(error));
+  await db.close();
+  process.exit(1);
+});
 writeRunningStack({ url: wrangler.url, sqlEndpoint: db.sqlEndpoint });
 console.log(`\n  Lumen is running at ${wrangler.url}  (API docs: ${wrangler.url}/api/v1/docs)\n`);
 

@@ -27,7 +27,16 @@ export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerD
   // Its own process group, so that stopping it stops the runtime processes wrangler starts too.
   const child = spawn(
     process.execPath,
-    [bin, 'dev', ...configArgs, '--port', String(options.port), '--show-interactive-dev-session=false', ...varArgs, ...(options.extraArgs ?? [])],
+    [
+      bin,
+      'dev',
+      ...configArgs,
+      '--port',
+      String(options.port),
+      '--show-interactive-dev-session=false',
+      ...varArgs,
+      ...(options.extraArgs ?? []),
+    ],
     { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));

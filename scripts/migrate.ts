@@ -25,9 +25,7 @@ export async function applyMigrations({ databaseUrl, fetchEndpoint }: MigrateOpt
     sql`CREATE SCHEMA IF NOT EXISTS drizzle`,
     sql`CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at bigint)`,
   ]);
-  const applied = new Set(
-    (await sql`SELECT hash FROM drizzle.__drizzle_migrations`).map((row) => String(row.hash)),
-  );
+  const applied = new Set((await sql`SELECT hash FROM drizzle.__drizzle_migrations`).map((row) => String(row.hash)));
 
   const names: string[] = [];
   for (const migration of readMigrationFiles({ migrationsFolder })) {

@@ -14,8 +14,15 @@ export const webDist = join(webRoot, 'dist');
 
 function writeIndex(): void {
   // The query string changes with the bundle, so browsers revalidating index.html get new code.
-  const version = createHash('sha256').update(readFileSync(join(webDist, 'app.js'))).update(readFileSync(join(webDist, 'app.css'))).digest('hex').slice(0, 10);
-  writeFileSync(join(webDist, 'index.html'), readFileSync(join(webRoot, 'index.html'), 'utf8').replaceAll('__VERSION__', version));
+  const version = createHash('sha256')
+    .update(readFileSync(join(webDist, 'app.js')))
+    .update(readFileSync(join(webDist, 'app.css')))
+    .digest('hex')
+    .slice(0, 10);
+  writeFileSync(
+    join(webDist, 'index.html'),
+    readFileSync(join(webRoot, 'index.html'), 'utf8').replaceAll('__VERSION__', version),
+  );
   copyFileSync(join(webRoot, 'favicon.svg'), join(webDist, 'favicon.svg'));
 }
 
@@ -28,12 +35,20 @@ const options: esbuild.BuildOptions = {
   target: ['es2022', 'chrome100', 'safari16', 'firefox110'],
   sourcemap: 'linked',
   logLevel: 'warning',
-  plugins: [{ name: 'index-html', setup: (build) => build.onEnd((result) => void (result.errors.length === 0 && writeIndex())) }],
+  plugins: [
+    {
+      name: 'index-html',
+      setup: (build) => build.onEnd((result) => void (result.errors.length === 0 && writeIndex())),
+    },
+  ],
 };
 
 /** What a first visit downloads (gzip), in KiB: index.html, app.js and app.css. */
 export function firstLoadSize(): { file: string; gzipKiB: number }[] {
-  return ['index.html', 'app.js', 'app.css'].map((file) => ({ file, gzipKiB: Number((gzipSync(readFileSync(join(webDist, file)), { level: 9 }).length / 1024).toFixed(1)) }));
+  return ['index.html', 'app.js', 'app.css'].map((file) => ({
+    file,
+    gzipKiB: Number((gzipSync(readFileSync(join(webDist, file)), { level: 9 }).length / 1024).toFixed(1)),
+  }));
 }
 
 export async function buildWeb(): Promise<void> {

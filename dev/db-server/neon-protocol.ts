@@ -135,9 +135,7 @@ function describeField(field: FieldDef) {
 export function formatResult(result: QueryResult<unknown[]>, request: SqlRequest) {
   const fields = result.fields.map(describeField);
   const cells = (row: unknown[]) =>
-    request.rawTextOutput
-      ? row
-      : row.map((value, i) => jsonValue(value as string | null, fields[i]?.dataTypeID ?? 25));
+    request.rawTextOutput ? row : row.map((value, i) => jsonValue(value as string | null, fields[i]?.dataTypeID ?? 25));
   const rows = result.rows.map((row) => {
     const values = cells(row);
     return request.arrayMode ? values : Object.fromEntries(fields.map((f, i) => [f.name, values[i]]));

@@ -94,7 +94,8 @@ function send(res: ServerResponse, status: number, body: unknown) {
 
 async function handle(database: Database, req: IncomingMessage, res: ServerResponse) {
   const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (req.method === 'GET' && path === '/health') return send(res, 200, { status: 'ok', database: database.description });
+  if (req.method === 'GET' && path === '/health')
+    return send(res, 200, { status: 'ok', database: database.description });
   if (path !== '/sql') return send(res, 404, { message: 'not found' });
   if (req.method !== 'POST') return send(res, 405, { message: 'use POST' });
   try {

@@ -33,6 +33,7 @@ function createApiRouter() {
   api.use('*', async function limitJsonBodies(c, next) {
     // Multipart uploads carry files and are limited by the upload route itself.
     if (c.req.header('Content-Type')?.startsWith('multipart/form-data')) return next();
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-argument -- Hono types `use('*')`'s context input as `any`
     return jsonBodyLimit(c, next);
   });
   api.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

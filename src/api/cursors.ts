@@ -24,12 +24,19 @@ export function cursorCodec(secret: string): CursorCodec {
   let key: Promise<CryptoKey> | undefined;
   const signingKey = () =>
     (key ??= crypto.subtle
-      .importKey('raw', encoder.encode(`lumen cursors v1\n${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+      .importKey('raw', encoder.encode(`lumen cursors v1\n${secret}`), { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+      ])
       .then((k) => k));
   const sign = async (payload: string) =>
-    new Uint8Array(await crypto.subtle.sign('HMAC', await signingKey(), encoder.encode(payload))).slice(0, signatureBytes);
+    new Uint8Array(await crypto.subtle.sign('HMAC', await signingKey(), encoder.encode(payload))).slice(
+      0,
+      signatureBytes,
+    );
   const invalid = () =>
-    new ApiError('VALIDATION_ERROR', 'The cursor is not valid', { details: [{ field: 'cursor', message: 'Unknown or altered cursor' }] });
+    new ApiError('VALIDATION_ERROR', 'The cursor is not valid', {
+      details: [{ field: 'cursor', message: 'Unknown or altered cursor' }],
+    });
 
   return {
     async encode(position) {

@@ -42,6 +42,13 @@ export function errorResponse(c: Context<AppEnv>, error: ApiError) {
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const known = asApiError(error);
   if (known) return errorResponse(c, known);
-  console.error(JSON.stringify({ requestId: c.var.requestId, path: c.req.path, error: String(error), stack: (error as Error).stack }));
+  console.error(
+    JSON.stringify({
+      requestId: c.var.requestId,
+      path: c.req.path,
+      error: String(error),
+      stack: error.stack,
+    }),
+  );
   return errorResponse(c, new ApiError('INTERNAL', 'Something went wrong on our side'));
 };

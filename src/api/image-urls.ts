@@ -15,9 +15,13 @@ const encoder = new TextEncoder();
 
 async function signingKey(secret: string): Promise<CryptoKey> {
   // A key of its own, derived from the JWT secret, so an image URL can never pass for a token.
-  const material = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const material = await crypto.subtle.importKey(
+    'raw',
+    encoder.encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const derived = await crypto.subtle.sign('HMAC', material, encoder.encode('lumen image URLs v1'));
   return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }

@@ -17,7 +17,7 @@ export function fanOutDeps(env: Env): FanOutDeps {
   return {
     db: createDb(config.DATABASE_URL, config.NEON_HTTP_ENDPOINT),
     timelines: env.TIMELINES,
-    fanOutQueue: env.FEED_FANOUT as Queue<FanOutJob>,
+    fanOutQueue: env.FEED_FANOUT,
     fanOutLimit: config.FANOUT_FOLLOWER_LIMIT,
   };
 }

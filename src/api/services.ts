@@ -36,18 +36,20 @@ export const provideServices = createMiddleware<AppEnv>(async function provideSe
     signingKeys: { current: config.JWT_SECRET, previous: config.JWT_PREVIOUS_SECRET },
     publicBaseUrl,
     images: c.env.IMAGES,
-    imageJobs: c.env.IMAGE_JOBS as Queue<ImageJob>,
+    imageJobs: c.env.IMAGE_JOBS,
     imageUrls: imageUrlSigner(publicBaseUrl, config.JWT_SECRET),
     cursors: cursorCodec(config.JWT_SECRET),
     timelines: c.env.TIMELINES,
-    fanOutQueue: c.env.FEED_FANOUT as Queue<FanOutJob>,
+    fanOutQueue: c.env.FEED_FANOUT,
     fanOutLimit: config.FANOUT_FOLLOWER_LIMIT,
     cache: c.env.CACHE,
     publish: async (event) => {
       if (event.actorId === event.recipientId) return;
       // A lost event costs a notification, never the action itself: log it and carry on.
       await (c.env.SOCIAL_EVENTS as Queue<SocialEvent>).send(event).catch((error: unknown) => {
-        console.error(JSON.stringify({ requestId: c.var.requestId, event: event.kind, error: `publish failed: ${String(error)}` }));
+        console.error(
+          JSON.stringify({ requestId: c.var.requestId, event: event.kind, error: `publish failed: ${String(error)}` }),
+        );
       });
     },
   });

@@ -42,7 +42,12 @@ export class Timeline extends DurableObject<Env> {
   add(entries: TimelineEntry[]): void {
     this.ctx.storage.transactionSync(() => {
       for (const e of entries) {
-        this.sql.exec('insert or ignore into entries (post_id, author_id, t) values (?, ?, ?)', e.postId, e.authorId, e.t);
+        this.sql.exec(
+          'insert or ignore into entries (post_id, author_id, t) values (?, ?, ?)',
+          e.postId,
+          e.authorId,
+          e.t,
+        );
       }
       this.trim();
     });
@@ -53,7 +58,12 @@ export class Timeline extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.sql.exec('delete from entries');
       for (const e of entries) {
-        this.sql.exec('insert or ignore into entries (post_id, author_id, t) values (?, ?, ?)', e.postId, e.authorId, e.t);
+        this.sql.exec(
+          'insert or ignore into entries (post_id, author_id, t) values (?, ?, ?)',
+          e.postId,
+          e.authorId,
+          e.t,
+        );
       }
       this.trim();
       this.sql.exec(`insert or replace into meta (key, value) values ('built', ?)`, new Date().toISOString());
@@ -79,7 +89,10 @@ export class Timeline extends DurableObject<Env> {
           before.id,
           limit,
         )
-      : this.sql.exec<Record<string, string>>('select post_id, author_id, t from entries order by t desc, post_id desc limit ?', limit);
+      : this.sql.exec<Record<string, string>>(
+          'select post_id, author_id, t from entries order by t desc, post_id desc limit ?',
+          limit,
+        );
     return rows.toArray().map((r) => ({ postId: String(r.post_id), authorId: String(r.author_id), t: String(r.t) }));
   }
 

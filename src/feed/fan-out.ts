@@ -47,12 +47,15 @@ async function plan(deps: FanOutDeps, job: Extract<FanOutJob, { kind: 'fan-out' 
   if (post.privacy === 'private' || post.followers_count > deps.fanOutLimit) return 0;
 
   const followers = await followersBatch(deps.db, post.user_id, job.after ?? null, fanOutPageSize);
-  const deliveries = chunks(followers.map((f) => f.followerId), deliveryBatchSize).map(
-    (followerIds): FanOutJob => ({ kind: 'deliver', entry, followerIds }),
-  );
-  for (const group of chunks(deliveries, maxMessagesPerSend)) await deps.fanOutQueue.sendBatch(group.map((body) => ({ body })));
+  const deliveries = chunks(
+    followers.map((f) => f.followerId),
+    deliveryBatchSize,
+  ).map((followerIds): FanOutJob => ({ kind: 'deliver', entry, followerIds }));
+  for (const group of chunks(deliveries, maxMessagesPerSend))
+    await deps.fanOutQueue.sendBatch(group.map((body) => ({ body })));
   const last = followers.at(-1);
-  if (followers.length === fanOutPageSize && last) await deps.fanOutQueue.send({ kind: 'fan-out', postId: job.postId, after: last.position });
+  if (followers.length === fanOutPageSize && last)
+    await deps.fanOutQueue.send({ kind: 'fan-out', postId: job.postId, after: last.position });
   return followers.length;
 }
 

@@ -21,6 +21,10 @@ export async function applyFollow(
   if (entries.length) await timelineOf(deps.timelines, followerId).add(entries);
 }
 
-export async function applyUnfollow(deps: { timelines: DurableObjectNamespace<Timeline> }, followerId: string, authorId: string) {
+export async function applyUnfollow(
+  deps: { timelines: DurableObjectNamespace<Timeline> },
+  followerId: string,
+  authorId: string,
+) {
   await timelineOf(deps.timelines, followerId).removeAuthor(authorId);
 }

@@ -36,7 +36,12 @@ async function timelineEntries(deps: FeedDeps, viewerId: string, before: FeedPos
   return (await timeline.read(before, count)).entries;
 }
 
-export async function readFeed(deps: FeedDeps, viewerId: string, before: FeedPosition | null, limit: number): Promise<FeedPage> {
+export async function readFeed(
+  deps: FeedDeps,
+  viewerId: string,
+  before: FeedPosition | null,
+  limit: number,
+): Promise<FeedPage> {
   const fromTimeline = await timelineEntries(deps, viewerId, before, limit + 1);
   const timelineIds = fromTimeline.map((entry) => entry.postId);
   const rows = await feedRows(deps.db, viewerId, deps.fanOutLimit, timelineIds, before, limit + 1);

@@ -25,7 +25,8 @@ function factOf(event: SocialEvent): NotificationFact {
   }
 }
 
-const isUndo = (event: SocialEvent) => event.kind === 'unlike' || event.kind === 'uncomment' || event.kind === 'unfollow';
+const isUndo = (event: SocialEvent) =>
+  event.kind === 'unlike' || event.kind === 'uncomment' || event.kind === 'unfollow';
 
 /**
  * Turns one social event into a stored (or withdrawn) notification, then tells the recipient.

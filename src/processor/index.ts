@@ -5,7 +5,6 @@
  */
 import { createDb } from '../db/client';
 import { markPostFailed, sweepStuckPosts } from '../db/queries/posts';
-import type { FanOutJob } from '../shared/feed-messages';
 import type { ImageJob } from '../shared/queue-messages';
 import { PermanentFailure } from './failures';
 import { WorkerEntrypoint } from 'cloudflare:workers';
@@ -27,7 +26,7 @@ function depsOf(env: ProcessorEnv): ProcessorDeps {
   return {
     db: createDb(env.DATABASE_URL, env.NEON_HTTP_ENDPOINT),
     images: env.IMAGES,
-    fanOut: env.FEED_FANOUT as Queue<FanOutJob>,
+    fanOut: env.FEED_FANOUT,
     cache: env.CACHE,
   };
 }
@@ -78,7 +77,9 @@ export default {
     const deps = depsOf(env);
     const { requeued, failed } = await sweepStuckPosts(deps.db, stuckAfterSeconds, maxRequeues, sweepBatch);
     if (requeued.length) {
-      await env.IMAGE_JOBS.sendBatch(requeued.map((postId) => ({ body: { kind: 'process-post', postId } satisfies ImageJob })));
+      await env.IMAGE_JOBS.sendBatch(
+        requeued.map((postId) => ({ body: { kind: 'process-post', postId } satisfies ImageJob })),
+      );
     }
     if (requeued.length || failed.length) log({ sweep: true, requeued: requeued.length, failed: failed.length });
   },

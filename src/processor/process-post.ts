@@ -40,7 +40,10 @@ async function readOriginal(images: R2Bucket, publicId: string): Promise<Uint8Ar
  * then mark it ready. Safe to run twice on the same job: a post that is no longer processing is
  * left alone, variants are overwritten with identical bytes, and only one run counts the post.
  */
-export async function processPost({ db, images, fanOut, cache }: ProcessorDeps, postId: string): Promise<'ready' | 'skipped'> {
+export async function processPost(
+  { db, images, fanOut, cache }: ProcessorDeps,
+  postId: string,
+): Promise<'ready' | 'skipped'> {
   const post = await findPostForProcessing(db, postId);
   if (post?.status === 'ready') {
     // A redelivery after the post became ready: the first run may have died before its fan-out
@@ -55,7 +58,8 @@ export async function processPost({ db, images, fanOut, cache }: ProcessorDeps, 
   // The API judged the header already; judge again, since this is what protects the isolate's memory.
   const sniffed = sniffImage(bytes);
   if (!sniffed.ok) throw new PermanentFailure(`The file is not a supported image (${sniffed.reason})`);
-  if (sniffed.width * sniffed.height > limits.upload.maxPixels) throw new PermanentFailure('The image has too many pixels');
+  if (sniffed.width * sniffed.height > limits.upload.maxPixels)
+    throw new PermanentFailure('The image has too many pixels');
 
   const exif = readExif(bytes);
   let result;

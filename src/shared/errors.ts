@@ -48,4 +48,3 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what = 'Resource') => new ApiError('NOT_FOUND', `${what} not found`);
-

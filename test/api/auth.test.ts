@@ -24,7 +24,9 @@ describe('POST /auth/register', () => {
     const me = await profile(String(created.body.data.accessToken));
     expect(me.body.data.username).toBe(first.username);
 
-    const again = await callJson('/api/v1/auth/register', { json: newUserData({ username: first.username.toUpperCase() }) });
+    const again = await callJson('/api/v1/auth/register', {
+      json: newUserData({ username: first.username.toUpperCase() }),
+    });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('USERNAME_TAKEN');
   });
@@ -69,13 +71,16 @@ describe('POST /auth/register', () => {
       headers: { 'Content-Type': 'application/json' },
     });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_ERROR');
+    expect((await response.json<{ error: { code: string } }>()).error.code).toBe('VALIDATION_ERROR');
   });
 
   it('answers 415 for a body that is not declared as JSON', async () => {
-    const response = await call('/api/v1/auth/register', { body: 'username=x', headers: { 'Content-Type': 'text/plain' } });
+    const response = await call('/api/v1/auth/register', {
+      body: 'username=x',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(response.status).toBe(415);
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect((await response.json<{ error: { code: string } }>()).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('answers 413 PAYLOAD_TOO_LARGE for a JSON body over 64 KiB', async () => {
@@ -138,7 +143,10 @@ describe('POST /auth/login', () => {
     const statuses: number[] = [];
     let limited: Awaited<ReturnType<typeof callJson>> | undefined;
     while (!limited && statuses.length < 21) {
-      const answer = await callJson('/api/v1/auth/login', { ip, json: { email: user.email, password: `guess ${statuses.length}` } });
+      const answer = await callJson('/api/v1/auth/login', {
+        ip,
+        json: { email: user.email, password: `guess ${statuses.length}` },
+      });
       statuses.push(answer.status);
       if (answer.status === 429) limited = answer;
       else expect(answer.status).toBe(401);
@@ -190,7 +198,9 @@ describe('POST /auth/refresh', () => {
 
   it('does not accept an access token as a refresh token', async () => {
     const user = await registerUser();
-    const { status } = await callJson('/api/v1/auth/refresh', { json: { refreshToken: user.accessToken.slice(0, 200) } });
+    const { status } = await callJson('/api/v1/auth/refresh', {
+      json: { refreshToken: user.accessToken.slice(0, 200) },
+    });
     expect(status).toBe(401);
   });
 });
@@ -217,7 +227,10 @@ describe('POST /auth/logout', () => {
   it('also ends the session of a refresh token sent in the body', async () => {
     const user = await registerUser();
     const other = await callJson('/api/v1/auth/login', { json: { email: user.email, password: user.password } });
-    await callJson('/api/v1/auth/logout', { token: user.accessToken, json: { refreshToken: other.body.data.refreshToken } });
+    await callJson('/api/v1/auth/logout', {
+      token: user.accessToken,
+      json: { refreshToken: other.body.data.refreshToken },
+    });
     expect((await profile(String(other.body.data.accessToken))).status).toBe(401);
   });
 

@@ -44,13 +44,22 @@ describe('the KV cache tier', () => {
     const fresh = await callJson(`/api/v1/images/${postId}`);
     await env.CACHE.put(key, JSON.stringify({ ...fresh.body.data, caption: 'stale stand-in' }));
     expect((await callJson(`/api/v1/images/${postId}`)).body.data.caption).toBe('stale stand-in');
-    expect((await callJson(`/api/v1/images/${postId}`, { token: fan.accessToken })).body.data.caption).toBe('real caption');
+    expect((await callJson(`/api/v1/images/${postId}`, { token: fan.accessToken })).body.data.caption).toBe(
+      'real caption',
+    );
 
     await callJson(`/api/v1/posts/${postId}/like`, { method: 'POST', token: fan.accessToken });
-    expect((await callJson(`/api/v1/images/${postId}`)).body.data).toMatchObject({ caption: 'real caption', likesCount: 1 });
+    expect((await callJson(`/api/v1/images/${postId}`)).body.data).toMatchObject({
+      caption: 'real caption',
+      likesCount: 1,
+    });
 
     await env.CACHE.put(key, JSON.stringify({ ...fresh.body.data, caption: 'stale stand-in' }));
-    await callJson(`/api/v1/images/${postId}`, { method: 'PATCH', token: author.accessToken, json: { caption: 'edited' } });
+    await callJson(`/api/v1/images/${postId}`, {
+      method: 'PATCH',
+      token: author.accessToken,
+      json: { caption: 'edited' },
+    });
     expect((await callJson(`/api/v1/images/${postId}`)).body.data.caption).toBe('edited');
   });
 

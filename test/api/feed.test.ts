@@ -9,8 +9,10 @@ import { quickUsers, type TestUser } from '../helpers/factories';
 import { eventuallyInFeed, feedIds, feedPage, gridIds } from '../helpers/feed';
 import { readyPost } from '../helpers/processing';
 
-const follow = (who: TestUser, whom: TestUser) => callJson(`/api/v1/users/${whom.userId}/follow`, { token: who.accessToken, method: 'POST' });
-const unfollow = (who: TestUser, whom: TestUser) => callJson(`/api/v1/users/${whom.userId}/follow`, { token: who.accessToken, method: 'DELETE' });
+const follow = (who: TestUser, whom: TestUser) =>
+  callJson(`/api/v1/users/${whom.userId}/follow`, { token: who.accessToken, method: 'POST' });
+const unfollow = (who: TestUser, whom: TestUser) =>
+  callJson(`/api/v1/users/${whom.userId}/follow`, { token: who.accessToken, method: 'DELETE' });
 
 describe('GET /feed', () => {
   it('shows the author their new post at once, and their followers once it is fanned out', async () => {
@@ -74,7 +76,7 @@ describe('GET /feed', () => {
 
   it('merges the posts of an account too large to fan out at read time (the high-follower path)', async () => {
     // The tests set FANOUT_FOLLOWER_LIMIT to 3: four followers make this author "large".
-    const [star, ...fans] = (await quickUsers(5)) as TestUser[];
+    const [star, ...fans] = await quickUsers(5);
     for (const fan of fans) await follow(fan, star as TestUser);
     const postId = await readyPost(star as TestUser);
     for (const fan of fans) expect(await feedIds(fan)).toContain(postId);
@@ -107,7 +109,11 @@ describe('GET /feed', () => {
     await eventuallyInFeed(fan, gone);
     await eventuallyInFeed(fan, hidden);
     await callJson(`/api/v1/images/${gone}`, { method: 'DELETE', token: author.accessToken });
-    await callJson(`/api/v1/images/${hidden}`, { method: 'PATCH', token: author.accessToken, json: { privacy: 'private' } });
+    await callJson(`/api/v1/images/${hidden}`, {
+      method: 'PATCH',
+      token: author.accessToken,
+      json: { privacy: 'private' },
+    });
     const ids = await feedIds(fan);
     expect(ids).not.toContain(gone);
     expect(ids).not.toContain(hidden);
@@ -139,10 +145,15 @@ describe('GET /users/{userId}/posts', () => {
 
 describe('GET /explore', () => {
   it('ranks public posts of the last week by likes and leaves out the rest', async () => {
-    const [author, ...likers] = (await quickUsers(4)) as TestUser[];
+    const [author, ...likers] = await quickUsers(4);
     const a = author as TestUser;
-    const [popular, quiet, hidden] = await Promise.all([readyPost(a), readyPost(a), readyPost(a, { privacy: 'followers' })]);
-    for (const liker of likers) await callJson(`/api/v1/posts/${popular}/like`, { method: 'POST', token: liker.accessToken });
+    const [popular, quiet, hidden] = await Promise.all([
+      readyPost(a),
+      readyPost(a),
+      readyPost(a, { privacy: 'followers' }),
+    ]);
+    for (const liker of likers)
+      await callJson(`/api/v1/posts/${popular}/like`, { method: 'POST', token: liker.accessToken });
     // The ranking is cached for 30 minutes: clear it so this test sees its own posts.
     await env.CACHE.delete('popular_posts');
     const { body } = await callJson<{ posts: { postId: string; likesCount: number }[] }>('/api/v1/explore?limit=50');

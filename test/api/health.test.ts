@@ -21,7 +21,7 @@ describe('GET /api/v1/health', () => {
         createExecutionContext(),
       );
       expect(response.status).toBe(503);
-      const body = (await response.json()) as { error: { code: string; details: unknown } };
+      const body = await response.json<{ error: { code: string; details: unknown } }>();
       expect(body.error).toMatchObject({ code: 'SERVICE_UNAVAILABLE', details: { db: 'unreachable' } });
     } finally {
       // The driver's endpoint is process-wide: put the real one back for the tests that follow.

@@ -11,14 +11,20 @@ import {
 } from '../helpers/notifications';
 import { readyPost } from '../helpers/processing';
 
-const like = (user: TestUser, postId: string) => call(`/api/v1/posts/${postId}/like`, { method: 'POST', token: user.accessToken });
-const unlike = (user: TestUser, postId: string) => call(`/api/v1/posts/${postId}/like`, { method: 'DELETE', token: user.accessToken });
-const follow = (user: TestUser, target: TestUser) => call(`/api/v1/users/${target.userId}/follow`, { method: 'POST', token: user.accessToken });
+const like = (user: TestUser, postId: string) =>
+  call(`/api/v1/posts/${postId}/like`, { method: 'POST', token: user.accessToken });
+const unlike = (user: TestUser, postId: string) =>
+  call(`/api/v1/posts/${postId}/like`, { method: 'DELETE', token: user.accessToken });
+const follow = (user: TestUser, target: TestUser) =>
+  call(`/api/v1/users/${target.userId}/follow`, { method: 'POST', token: user.accessToken });
 const unfollow = (user: TestUser, target: TestUser) =>
   call(`/api/v1/users/${target.userId}/follow`, { method: 'DELETE', token: user.accessToken });
 
 async function comment(user: TestUser, postId: string, content: string): Promise<string> {
-  const { status, body } = await callJson<{ commentId: string }>(`/api/v1/posts/${postId}/comments`, { token: user.accessToken, json: { content } });
+  const { status, body } = await callJson<{ commentId: string }>(`/api/v1/posts/${postId}/comments`, {
+    token: user.accessToken,
+    json: { content },
+  });
   expect(status).toBe(201);
   return body.data.commentId;
 }
@@ -51,13 +57,15 @@ describe('GET /api/v1/notifications/stream', () => {
       const response = await openStreamRequest(query);
       expect(response.status, query).toBe(401);
       expect(response.webSocket, query).toBeNull();
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('UNAUTHENTICATED');
+      expect((await response.json<{ error: { code: string } }>()).error.code).toBe('UNAUTHENTICATED');
     }
   });
 
   it('takes the token as the subprotocol bearer.<token> and answers with lumen.notifications.v1', async () => {
     const [user] = (await quickUsers(1)) as [TestUser];
-    const response = await openStreamRequest('', { 'Sec-WebSocket-Protocol': `lumen.notifications.v1, bearer.${user.accessToken}` });
+    const response = await openStreamRequest('', {
+      'Sec-WebSocket-Protocol': `lumen.notifications.v1, bearer.${user.accessToken}`,
+    });
     expect(response.status).toBe(101);
     expect(response.headers.get('Sec-WebSocket-Protocol')).toBe('lumen.notifications.v1');
     response.webSocket?.accept();
@@ -105,11 +113,16 @@ describe('GET /api/v1/notifications', () => {
 
     await unlike(fan, postId);
     await unfollow(fan, author);
-    expect((await call(`/api/v1/posts/${postId}/comments/${commentId}`, { method: 'DELETE', token: fan.accessToken })).status).toBe(200);
+    expect(
+      (await call(`/api/v1/posts/${postId}/comments/${commentId}`, { method: 'DELETE', token: fan.accessToken }))
+        .status,
+    ).toBe(200);
     const left = await eventuallyNotifications(author, (list) => list.length === 1);
     expect(left[0]).toMatchObject({ type: 'like', postId: otherPost });
 
-    expect((await call(`/api/v1/images/${otherPost}`, { method: 'DELETE', token: author.accessToken })).status).toBe(200);
+    expect((await call(`/api/v1/images/${otherPost}`, { method: 'DELETE', token: author.accessToken })).status).toBe(
+      200,
+    );
     expect(await allNotifications(author)).toEqual([]);
   });
 
@@ -169,11 +182,17 @@ describe('POST /api/v1/notifications/read', () => {
     expect(page.notifications.find((n) => n.notificationId === first.notificationId)?.read).toBe(true);
 
     const [stranger] = (await quickUsers(1)) as [TestUser];
-    const foreign = await callJson<{ unreadCount: number }>('/api/v1/notifications/read', { token: stranger.accessToken, json: {} });
+    const foreign = await callJson<{ unreadCount: number }>('/api/v1/notifications/read', {
+      token: stranger.accessToken,
+      json: {},
+    });
     expect(foreign.body.data.unreadCount).toBe(0);
     expect((await notificationPage(author)).unreadCount).toBe(2);
 
-    const all = await callJson<{ unreadCount: number }>('/api/v1/notifications/read', { token: author.accessToken, json: {} });
+    const all = await callJson<{ unreadCount: number }>('/api/v1/notifications/read', {
+      token: author.accessToken,
+      json: {},
+    });
     expect(all.body.data.unreadCount).toBe(0);
     expect((await notificationPage(author)).notifications.every((n) => n.read)).toBe(true);
   });

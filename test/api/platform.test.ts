@@ -40,7 +40,7 @@ describe('the API’s conventions', () => {
     app.get('/explode', () => {
       throw new Error('relation "users" does not exist at SELECT password_hash FROM users');
     });
-    const response = await app.request('/explode', {}, {} as Env);
+    const response = await app.request('/explode', {}, {});
     const text = await response.text();
     expect(response.status).toBe(500);
     expect(JSON.parse(text)).toMatchObject({ success: false, error: { code: 'INTERNAL' } });
@@ -52,7 +52,7 @@ describe('the API’s conventions', () => {
 describe('GET /api/v1/openapi.json and /docs', () => {
   it('describes every route of the API in OpenAPI 3.1', async () => {
     const response = await call('/api/v1/openapi.json');
-    const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
+    const doc = await response.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
     expect(doc.openapi).toBe('3.1.0');
     const documented = new Set(
       Object.entries(doc.paths).flatMap(([path, methods]) =>

@@ -38,27 +38,40 @@ beforeAll(async () => {
 }, 60_000);
 
 const cases = (['public', 'followers', 'private'] as const).flatMap((privacy) =>
-  (['author', 'follower', 'stranger', 'anonymous'] as const).map((role) => ({ privacy, role, visible: canSee[privacy].includes(role) })),
+  (['author', 'follower', 'stranger', 'anonymous'] as const).map((role) => ({
+    privacy,
+    role,
+    visible: canSee[privacy].includes(role),
+  })),
 );
 
 describe.each(cases)('a $privacy post seen by the $role (visible: $visible)', ({ privacy, role, visible }) => {
   it('post details: 200 or 404', async () => {
-    expect((await callJson(`/api/v1/images/${posts[privacy]}`, { token: tokenOf(role) })).status).toBe(visible ? 200 : 404);
+    expect((await callJson(`/api/v1/images/${posts[privacy]}`, { token: tokenOf(role) })).status).toBe(
+      visible ? 200 : 404,
+    );
   });
 
   it('image bytes: the URLs this viewer is given work; the plain URL works only for public posts', async () => {
     const plain = await call(`/images/${posts[privacy]}_thumbnail.jpg`);
     expect(plain.status).toBe(privacy === 'public' ? 200 : 404);
     if (!visible) return;
-    const detail = await callJson<{ thumbnailUrl: string }>(`/api/v1/images/${posts[privacy]}`, { token: tokenOf(role) });
+    const detail = await callJson<{ thumbnailUrl: string }>(`/api/v1/images/${posts[privacy]}`, {
+      token: tokenOf(role),
+    });
     const url = new URL(detail.body.data.thumbnailUrl);
     expect((await call(url.pathname + url.search)).status).toBe(200);
   });
 
   it('comments: listed (200) or 404; commenting likewise', async () => {
-    expect((await callJson(`/api/v1/posts/${posts[privacy]}/comments`, { token: tokenOf(role) })).status).toBe(visible ? 200 : 404);
+    expect((await callJson(`/api/v1/posts/${posts[privacy]}/comments`, { token: tokenOf(role) })).status).toBe(
+      visible ? 200 : 404,
+    );
     if (role === 'anonymous') return;
-    const comment = await callJson(`/api/v1/posts/${posts[privacy]}/comments`, { token: tokenOf(role), json: { content: 'hi' } });
+    const comment = await callJson(`/api/v1/posts/${posts[privacy]}/comments`, {
+      token: tokenOf(role),
+      json: { content: 'hi' },
+    });
     expect(comment.status).toBe(visible ? 201 : 404);
   });
 
@@ -67,7 +80,9 @@ describe.each(cases)('a $privacy post seen by the $role (visible: $visible)', ({
       expect((await callJson(`/api/v1/posts/${posts[privacy]}/like`, { method: 'POST' })).status).toBe(401);
       return;
     }
-    expect((await callJson(`/api/v1/posts/${posts[privacy]}/like`, { method: 'POST', token: tokenOf(role) })).status).toBe(visible ? 200 : 404);
+    expect(
+      (await callJson(`/api/v1/posts/${posts[privacy]}/like`, { method: 'POST', token: tokenOf(role) })).status,
+    ).toBe(visible ? 200 : 404);
   });
 
   it('profile grid: listed or absent', async () => {
@@ -82,7 +97,9 @@ describe.each(cases)('a $privacy post seen by the $role (visible: $visible)', ({
   });
 
   it('explore: only public posts, for everyone', async () => {
-    const { body } = await callJson<{ posts: { postId: string }[] }>('/api/v1/explore?limit=50', { token: tokenOf(role) });
+    const { body } = await callJson<{ posts: { postId: string }[] }>('/api/v1/explore?limit=50', {
+      token: tokenOf(role),
+    });
     expect(body.data.posts.map((p) => p.postId).includes(posts[privacy])).toBe(privacy === 'public');
   });
 });

@@ -28,23 +28,35 @@ const uniqueWord = () => `zq${Date.now().toString(36)}${Math.floor(Math.random()
 
 async function namedUser(profile: { username?: string; fullName?: string }): Promise<TestUser> {
   const [user] = (await quickUsers(1)) as [TestUser];
-  const { status } = await callJson('/api/v1/users/profile', { method: 'PATCH', token: user.accessToken, json: profile });
+  const { status } = await callJson('/api/v1/users/profile', {
+    method: 'PATCH',
+    token: user.accessToken,
+    json: profile,
+  });
   expect(status).toBe(200);
   return { ...user, username: profile.username ?? user.username };
 }
 
 async function follow(follower: TestUser, target: TestUser) {
-  expect((await call(`/api/v1/users/${target.userId}/follow`, { method: 'POST', token: follower.accessToken })).status).toBe(200);
+  expect(
+    (await call(`/api/v1/users/${target.userId}/follow`, { method: 'POST', token: follower.accessToken })).status,
+  ).toBe(200);
 }
 
 async function searchUsers(query: string, token?: string) {
-  const { status, body } = await callJson<{ users: UserHit[]; pagination: Pagination }>(`/api/v1/search/users?${query}`, { token });
+  const { status, body } = await callJson<{ users: UserHit[]; pagination: Pagination }>(
+    `/api/v1/search/users?${query}`,
+    { token },
+  );
   expect(status).toBe(200);
   return body.data;
 }
 
 async function searchPosts(query: string, token?: string) {
-  const { status, body } = await callJson<{ posts: PostHit[]; pagination: Pagination }>(`/api/v1/search/posts?${query}`, { token });
+  const { status, body } = await callJson<{ posts: PostHit[]; pagination: Pagination }>(
+    `/api/v1/search/posts?${query}`,
+    { token },
+  );
   expect(status).toBe(200);
   return body.data;
 }
@@ -63,7 +75,12 @@ describe('GET /api/v1/search/users', () => {
     await follow(fans[0] as TestUser, substring);
 
     const found = await searchUsers(q(word.toUpperCase()), fans[0]?.accessToken);
-    expect(found.users.map((u) => u.userId)).toEqual([exact.userId, popularPrefix.userId, substring.userId, byFullName.userId]);
+    expect(found.users.map((u) => u.userId)).toEqual([
+      exact.userId,
+      popularPrefix.userId,
+      substring.userId,
+      byFullName.userId,
+    ]);
     expect(found.users[1]).toMatchObject({ followersCount: 3, isFollowing: true });
     expect(found.users[0]).toMatchObject({ username: word, isFollowing: false });
     expect(found.pagination).toEqual({ page: 1, limit: 20, total: 4, hasMore: false });
@@ -135,14 +152,19 @@ describe('GET /api/v1/search/posts', () => {
     expect(await ids(`${q('city')}&tags=${word}`)).toEqual([tagOnly]);
     const item = (await searchPosts(`tags=${word},beach&sort=recent`)).posts[0];
     expect(item).toMatchObject({ postId: tagOnly, tags: expect.arrayContaining([word, 'beach', 'city']) });
-    expect(Object.keys(item ?? {})).toEqual(expect.arrayContaining(['imageUrl', 'displayUrl', 'likesCount', 'isLiked', 'username']));
+    expect(Object.keys(item ?? {})).toEqual(
+      expect.arrayContaining(['imageUrl', 'displayUrl', 'likesCount', 'isLiked', 'username']),
+    );
   });
 
   it('sorts by relevance with q by default, newest first with sort=recent or tags alone', async () => {
     const word = uniqueWord();
     const [author] = (await quickUsers(1)) as [TestUser];
     const dense = await readyPost(author, { caption: `${word} ${word} ${word} harbour`, tags: word });
-    const sparse = await readyPost(author, { caption: `${word} with many other words about the harbour at night`, tags: word });
+    const sparse = await readyPost(author, {
+      caption: `${word} with many other words about the harbour at night`,
+      tags: word,
+    });
     expect((await searchPosts(q(word))).posts.map((p) => p.postId)).toEqual([dense, sparse]);
     expect((await searchPosts(`${q(word)}&sort=recent`)).posts.map((p) => p.postId)).toEqual([sparse, dense]);
     expect((await searchPosts(`tags=${word}`)).posts.map((p) => p.postId)).toEqual([sparse, dense]);
@@ -174,7 +196,10 @@ describe('GET /api/v1/search/posts', () => {
     const percent = await readyPost(author, { caption: `100% natural_light ${word}` });
 
     for (const text of [`creme brulee ${word}`, `CRÈME ${word}`, `cre\u0300me ${word}`]) {
-      expect((await searchPosts(q(text))).posts.map((p) => p.postId), text).toEqual([dessert]);
+      expect(
+        (await searchPosts(q(text))).posts.map((p) => p.postId),
+        text,
+      ).toEqual([dessert]);
     }
     expect((await searchPosts(q(`100% ${word}`))).posts.map((p) => p.postId)).toEqual([percent]);
     expect((await searchPosts(q(`natural_light ${word}`))).posts.map((p) => p.postId)).toEqual([percent]);

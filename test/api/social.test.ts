@@ -58,10 +58,10 @@ describe('follows', () => {
     let cursor: string | null = null;
     do {
       const query: string = `?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page = await callJson<{ users: { userId: string; isFollowing: boolean }[]; pagination: { nextCursor: string | null } }>(
-        `/api/v1/users/${star.userId}/followers${query}`,
-        { token: viewer.accessToken },
-      );
+      const page = await callJson<{
+        users: { userId: string; isFollowing: boolean }[];
+        pagination: { nextCursor: string | null };
+      }>(`/api/v1/users/${star.userId}/followers${query}`, { token: viewer.accessToken });
       expect(page.status).toBe(200);
       seen.push(...page.body.data.users.map((u) => u.userId));
       cursor = page.body.data.pagination.nextCursor;
@@ -86,12 +86,16 @@ describe('follows', () => {
   it('refuses a cursor that was altered, with 400', async () => {
     const star = await registerUser();
     for (const fan of await Promise.all([registerUser(), registerUser()])) await follow(fan, star);
-    const page = await callJson<{ pagination: { nextCursor: string } }>(`/api/v1/users/${star.userId}/followers?limit=1`);
+    const page = await callJson<{ pagination: { nextCursor: string } }>(
+      `/api/v1/users/${star.userId}/followers?limit=1`,
+    );
     const cursor = page.body.data.pagination.nextCursor;
     const [payload, signature] = cursor.split('.');
     const forged = `${btoa(JSON.stringify({ t: '2000-01-01 00:00:00+00', id: crypto.randomUUID() })).replace(/=+$/, '')}.${signature}`;
     expect(payload).toBeTruthy();
-    expect((await callJson(`/api/v1/users/${star.userId}/followers?cursor=${encodeURIComponent(forged)}`)).status).toBe(400);
+    expect((await callJson(`/api/v1/users/${star.userId}/followers?cursor=${encodeURIComponent(forged)}`)).status).toBe(
+      400,
+    );
   });
 });
 
@@ -123,7 +127,9 @@ describe('likes', () => {
     const fans = await quickUsers(10);
     await Promise.all(fans.map((fan) => likeIt(fan, postId)));
     // Half take theirs back while each of the others likes twice more.
-    await Promise.all(fans.flatMap((fan, i) => (i % 2 ? [likeIt(fan, postId, 'DELETE')] : [likeIt(fan, postId), likeIt(fan, postId)])));
+    await Promise.all(
+      fans.flatMap((fan, i) => (i % 2 ? [likeIt(fan, postId, 'DELETE')] : [likeIt(fan, postId), likeIt(fan, postId)])),
+    );
     const post = await callJson(`/api/v1/images/${postId}`);
     expect(post.body.data.likesCount).toBe(5);
   });
@@ -145,7 +151,12 @@ describe('comments', () => {
     for (const content of texts) {
       const created = await callJson(`/api/v1/posts/${postId}/comments`, { token: fan.accessToken, json: { content } });
       expect(created.status).toBe(201);
-      expect(created.body.data).toMatchObject({ postId, userId: fan.userId, username: fan.username, content: content.trim() });
+      expect(created.body.data).toMatchObject({
+        postId,
+        userId: fan.userId,
+        username: fan.username,
+        content: content.trim(),
+      });
     }
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -176,10 +187,15 @@ describe('comments', () => {
   it('lets the comment’s author and the post’s author delete it, and nobody else (403)', async () => {
     const [author, commenter, other] = await Promise.all([registerUser(), registerUser(), registerUser()]);
     const postId = await readyPost(author);
-    const add = () => callJson<{ commentId: string }>(`/api/v1/posts/${postId}/comments`, { token: commenter.accessToken, json: { content: 'hi' } });
+    const add = () =>
+      callJson<{ commentId: string }>(`/api/v1/posts/${postId}/comments`, {
+        token: commenter.accessToken,
+        json: { content: 'hi' },
+      });
     const first = (await add()).body.data.commentId;
     const second = (await add()).body.data.commentId;
-    const remove = (who: TestUser, id: string) => callJson(`/api/v1/posts/${postId}/comments/${id}`, { method: 'DELETE', token: who.accessToken });
+    const remove = (who: TestUser, id: string) =>
+      callJson(`/api/v1/posts/${postId}/comments/${id}`, { method: 'DELETE', token: who.accessToken });
 
     expect((await remove(other, first)).status).toBe(403);
     expect((await remove(commenter, first)).status).toBe(200);
@@ -192,7 +208,10 @@ describe('comments', () => {
     const [author, stranger] = await Promise.all([registerUser(), registerUser()]);
     const postId = await readyPost(author, { privacy: 'followers' });
     expect((await callJson(`/api/v1/posts/${postId}/comments`, { token: stranger.accessToken })).status).toBe(404);
-    expect((await callJson(`/api/v1/posts/${postId}/comments`, { token: stranger.accessToken, json: { content: 'x' } })).status).toBe(404);
+    expect(
+      (await callJson(`/api/v1/posts/${postId}/comments`, { token: stranger.accessToken, json: { content: 'x' } }))
+        .status,
+    ).toBe(404);
     await follow(stranger, author);
     expect((await callJson(`/api/v1/posts/${postId}/comments`, { token: stranger.accessToken })).status).toBe(200);
   });

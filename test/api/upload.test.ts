@@ -62,7 +62,11 @@ describe('POST /images/upload accepts', () => {
       privacy: 'followers',
     });
     const commaList = await upload(user.accessToken, jpeg(), { tags: 'one, two,#three' });
-    expect((await postOf(user.accessToken, commaList.body.data.postId)).body.data.tags).toEqual(['one', 'two', 'three']);
+    expect((await postOf(user.accessToken, commaList.body.data.postId)).body.data.tags).toEqual([
+      'one',
+      'two',
+      'three',
+    ]);
   });
 
   it('answers a retry with the same Idempotency-Key with the first post, creating nothing new', async () => {
@@ -197,7 +201,12 @@ describe('PATCH and DELETE /images/{postId}', () => {
     const patched = await callJson(`/api/v1/images/${body.data.postId}`, {
       method: 'PATCH',
       token: user.accessToken,
-      json: { caption: 'after #new', tags: ['extra'], location: { latitude: 1.5, longitude: 2.25 }, privacy: 'private' },
+      json: {
+        caption: 'after #new',
+        tags: ['extra'],
+        location: { latitude: 1.5, longitude: 2.25 },
+        privacy: 'private',
+      },
     });
     expect(patched.status).toBe(200);
     expect(patched.body.data).toMatchObject({
@@ -218,7 +227,10 @@ describe('PATCH and DELETE /images/{postId}', () => {
     });
     expect(attempt.status).toBe(404);
     expect((await postOf(author.accessToken, body.data.postId)).body.data.caption).toBe('mine');
-    const deletion = await callJson(`/api/v1/images/${body.data.postId}`, { method: 'DELETE', token: other.accessToken });
+    const deletion = await callJson(`/api/v1/images/${body.data.postId}`, {
+      method: 'DELETE',
+      token: other.accessToken,
+    });
     expect(deletion.status).toBe(404);
     expect(await env.IMAGES.head(`originals/${body.data.postId}`)).not.toBeNull();
   });
@@ -237,7 +249,10 @@ describe('PATCH and DELETE /images/{postId}', () => {
   it('deletes the post and its stored original for the author; the post is then a 404', async () => {
     const user = await registerUser();
     const { body } = await upload(user.accessToken, jpeg());
-    const deletion = await callJson(`/api/v1/images/${body.data.postId}`, { method: 'DELETE', token: user.accessToken });
+    const deletion = await callJson(`/api/v1/images/${body.data.postId}`, {
+      method: 'DELETE',
+      token: user.accessToken,
+    });
     expect(deletion.status).toBe(200);
     expect(await env.IMAGES.head(`originals/${body.data.postId}`)).toBeNull();
     expect((await postOf(user.accessToken, body.data.postId)).status).toBe(404);

@@ -62,7 +62,12 @@ describe('PATCH /users/profile', () => {
     expect(status).toBe(400);
     expect(body.error.code).toBe('VALIDATION_ERROR');
     const me = await callJson('/api/v1/users/profile', { token: user.accessToken });
-    expect(me.body.data).toMatchObject({ fullName: 'Test Person', isVerified: false, followersCount: 0, email: user.email });
+    expect(me.body.data).toMatchObject({
+      fullName: 'Test Person',
+      isVerified: false,
+      followersCount: 0,
+      email: user.email,
+    });
   });
 
   it('answers 400 for a bio over 150 characters', async () => {

@@ -13,7 +13,9 @@ const table = `fidelity_${crypto.randomUUID().replaceAll('-', '')}`;
 beforeAll(async () => {
   neonConfig.fetchEndpoint = env.NEON_HTTP_ENDPOINT;
   sql = neon(env.DATABASE_URL);
-  await sql.query(`CREATE TABLE ${table} (id int PRIMARY KEY, label text UNIQUE, amount numeric(12,2) CHECK (amount >= 0))`);
+  await sql.query(
+    `CREATE TABLE ${table} (id int PRIMARY KEY, label text UNIQUE, amount numeric(12,2) CHECK (amount >= 0))`,
+  );
 });
 
 async function one<T>(query: Promise<Record<string, unknown>[]>): Promise<T> {
@@ -59,7 +61,9 @@ describe('values round-trip with their Postgres types', () => {
 
   it('returns json and jsonb parsed, and accepts objects as parameters', async () => {
     const doc = { a: 1, nested: { list: [true, null, 'x'] }, emoji: '🌅' };
-    const row = await one<{ j: unknown; jb: unknown }>(sql`SELECT ${JSON.stringify(doc)}::json AS j, ${doc}::jsonb AS jb`);
+    const row = await one<{ j: unknown; jb: unknown }>(
+      sql`SELECT ${JSON.stringify(doc)}::json AS j, ${doc}::jsonb AS jb`,
+    );
     expect(row.j).toEqual(doc);
     expect(row.jb).toEqual(doc);
   });
@@ -115,13 +119,16 @@ describe('result shapes', () => {
       headers: { 'Neon-Connection-String': env.DATABASE_URL },
       body: JSON.stringify({ query: 'SELECT 7::int AS n, true AS b, $1::text AS s', params: ['hi'] }),
     });
-    const body = (await response.json()) as { rows: unknown[]; rowAsArray: boolean };
+    const body = await response.json<{ rows: unknown[]; rowAsArray: boolean }>();
     expect(body.rowAsArray).toBe(false);
     expect(body.rows).toEqual([{ n: 7, b: true, s: 'hi' }]);
   });
 
   it('refuses a request without a connection string, as Neon does', async () => {
-    const response = await fetch(env.NEON_HTTP_ENDPOINT, { method: 'POST', body: JSON.stringify({ query: 'SELECT 1' }) });
+    const response = await fetch(env.NEON_HTTP_ENDPOINT, {
+      method: 'POST',
+      body: JSON.stringify({ query: 'SELECT 1' }),
+    });
     expect(response.status).toBe(400);
   });
 

@@ -12,7 +12,16 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -20,7 +29,10 @@ export function launchChromium(): Promise<Browser> {
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   const before = page.viewportSize() ?? desktop;
-  for (const [label, size] of [['phone', phone], ['desktop', desktop]] as const) {
+  for (const [label, size] of [
+    ['phone', phone],
+    ['desktop', desktop],
+  ] as const) {
     await page.setViewportSize(size);
     // Images reflow into the new width and lazy ones start loading: let them settle.
     await page.waitForLoadState('networkidle').catch(() => {});

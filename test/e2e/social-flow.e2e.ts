@@ -41,12 +41,14 @@ async function signUp(page: Page, username: string): Promise<string> {
   await page.getByLabel('Password').fill('correct horse battery');
   await page.getByRole('button', { name: 'Sign up' }).click();
   await page.waitForURL((url) => url.pathname === '/');
-  const userId = await page.evaluate(() => (JSON.parse(localStorage.getItem('lumen.session') ?? '{}') as { userId?: string }).userId);
+  const userId = await page.evaluate(
+    () => (JSON.parse(localStorage.getItem('lumen.session') ?? '{}') as { userId?: string }).userId,
+  );
   assert.match(userId ?? '', /^user_/);
   return userId ?? '';
 }
 
-test('two people share, follow, like and comment; notifications arrive live', { timeout: 240_000 }, async () => {
+void test('two people share, follow, like and comment; notifications arrive live', { timeout: 240_000 }, async () => {
   const ana = await personPage();
   const ben = await personPage();
 
@@ -58,7 +60,9 @@ test('two people share, follow, like and comment; notifications arrive live', { 
   // Ana shares a photo and watches it go from processing to ready.
   const png = await encodePng(photoLikePicture(1200, 800), { colourType: 'rgb' });
   await ana.getByRole('link', { name: 'New post' }).click();
-  await ana.locator('input[type=file]').setInputFiles({ name: 'golden-hour.png', mimeType: 'image/png', buffer: Buffer.from(png) });
+  await ana
+    .locator('input[type=file]')
+    .setInputFiles({ name: 'golden-hour.png', mimeType: 'image/png', buffer: Buffer.from(png) });
   await ana.getByLabel('Caption').fill('Golden hour over the bay #sunset');
   await ana.getByLabel('Description for people who cannot see the photo').fill('Warm light over hills and water');
   await ana.getByLabel('Tags').fill('bay, evening');
@@ -107,7 +111,9 @@ test('two people share, follow, like and comment; notifications arrive live', { 
   await screenshots(ben, 'post');
 
   // Ana's badge counts the follow, the like and the comment as they are pushed.
-  await ana.waitForFunction(() => document.querySelector('.count-badge')?.textContent === '3', undefined, { timeout: 30_000 });
+  await ana.waitForFunction(() => document.querySelector('.count-badge')?.textContent === '3', undefined, {
+    timeout: 30_000,
+  });
   assert.equal(await ana.evaluate(() => 'stillTheSamePage' in window), true);
   await screenshots(ana, 'feed-with-badge');
   await ana.getByRole('link', { name: /Notifications/ }).click();

@@ -39,6 +39,6 @@ export interface Envelope<T = Record<string, unknown>> {
 
 export async function callJson<T = Record<string, unknown>>(path: string, options: CallOptions = {}) {
   const response = await call(path, options);
-  const body = (await response.json()) as Envelope<T>;
+  const body = await response.json<Envelope<T>>();
   return { status: response.status, headers: response.headers, body };
 }

@@ -60,7 +60,11 @@ export async function quickUsers(count: number): Promise<TestUser[]> {
         refreshTokenHash: await hashRefreshToken(refreshToken),
         refreshExpiresAt: new Date(Date.now() + 86_400_000),
       };
-      await insertUserWithSession(db, { id, username: data.username, email: data.email, passwordHash, fullName: null }, session);
+      await insertUserWithSession(
+        db,
+        { id, username: data.username, email: data.email, passwordHash, fullName: null },
+        session,
+      );
       const userId = toPublicId('user', id);
       const accessToken = await signAccessToken({ current: env.JWT_SECRET }, { userId, sessionId: session.id });
       return { userId, accessToken, refreshToken, username: data.username, email: data.email, password };

@@ -32,13 +32,16 @@ export async function eventuallyInFeed(user: TestUser, postId: string, present =
   for (;;) {
     const ids = await feedIds(user);
     if (ids.includes(postId) === present) return;
-    if (Date.now() > deadline) throw new Error(`post ${postId} ${present ? 'never arrived in' : 'never left'} the feed`);
+    if (Date.now() > deadline)
+      throw new Error(`post ${postId} ${present ? 'never arrived in' : 'never left'} the feed`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 export async function gridIds(viewer: TestUser | undefined, author: TestUser): Promise<string[]> {
-  const { status, body } = await callJson<Page>(`/api/v1/users/${author.userId}/posts?limit=50`, { token: viewer?.accessToken });
+  const { status, body } = await callJson<Page>(`/api/v1/users/${author.userId}/posts?limit=50`, {
+    token: viewer?.accessToken,
+  });
   expect(status).toBe(200);
   return body.data.posts.map((p) => p.postId);
 }

@@ -22,7 +22,9 @@ export interface NotificationPage {
 
 export async function notificationPage(user: TestUser, cursor?: string | null, limit = 50): Promise<NotificationPage> {
   const query = `?limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-  const { status, body } = await callJson<NotificationPage>(`/api/v1/notifications${query}`, { token: user.accessToken });
+  const { status, body } = await callJson<NotificationPage>(`/api/v1/notifications${query}`, {
+    token: user.accessToken,
+  });
   expect(status).toBe(200);
   return body.data;
 }
@@ -49,14 +51,17 @@ export async function eventuallyNotifications(
   for (;;) {
     const items = await allNotifications(user);
     if (done(items)) return items;
-    if (Date.now() > deadline) throw new Error(`notifications never settled; last saw ${JSON.stringify(items.map((n) => n.type))}`);
+    if (Date.now() > deadline)
+      throw new Error(`notifications never settled; last saw ${JSON.stringify(items.map((n) => n.type))}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
 /** Opens the notification stream through the Worker's fetch, as a WebSocket client would. */
 export function openStreamRequest(query: string, headers: Record<string, string> = {}): Promise<Response> {
-  return exports.default.fetch(new Request(`${origin}/api/v1/notifications/stream${query}`, { headers: { Upgrade: 'websocket', ...headers } }));
+  return exports.default.fetch(
+    new Request(`${origin}/api/v1/notifications/stream${query}`, { headers: { Upgrade: 'websocket', ...headers } }),
+  );
 }
 
 export interface StreamClient {

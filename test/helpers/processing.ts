@@ -67,7 +67,10 @@ export async function readyPost(user: TestUser, fields: Record<string, string> =
   const form = new FormData();
   form.append('image', new File([tinyImage('jpeg-baseline-5x3')], 'p.jpg'));
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  const { status, body } = await callJson<{ postId: string }>('/api/v1/images/upload', { token: user.accessToken, body: form });
+  const { status, body } = await callJson<{ postId: string }>('/api/v1/images/upload', {
+    token: user.accessToken,
+    body: form,
+  });
   expect(status).toBe(202);
   const post = await waitUntilProcessed(user.accessToken, body.data.postId);
   expect(post.processingStatus).toBe('ready');

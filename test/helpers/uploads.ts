@@ -24,7 +24,12 @@ export interface UploadAnswer {
   estimatedProcessingTime: number;
 }
 
-export function upload(token: string, bytes: Uint8Array, fields: UploadFields = {}, headers: Record<string, string> = {}) {
+export function upload(
+  token: string,
+  bytes: Uint8Array,
+  fields: UploadFields = {},
+  headers: Record<string, string> = {},
+) {
   return callJson<UploadAnswer>('/api/v1/images/upload', { token, body: uploadForm(bytes, fields), headers });
 }
 

@@ -14,12 +14,19 @@ function avatarForm(bytes: Uint8Array) {
 }
 
 const putAvatar = (user: TestUser, bytes: Uint8Array) =>
-  callJson<{ avatar: string | null }>('/api/v1/users/profile/avatar', { method: 'PUT', token: user.accessToken, body: avatarForm(bytes) });
+  callJson<{ avatar: string | null }>('/api/v1/users/profile/avatar', {
+    method: 'PUT',
+    token: user.accessToken,
+    body: avatarForm(bytes),
+  });
 
 describe('PUT /users/profile/avatar', () => {
   it('turns a photo into a square, metadata-free avatar at a public URL', async () => {
     const [user] = (await quickUsers(1)) as [TestUser];
-    const photo = withExif(tinyImage('jpeg-restart-40x24'), buildExifApp1({ orientation: 6, make: 'Canon', gps: { latitude: 1, longitude: 2 } }));
+    const photo = withExif(
+      tinyImage('jpeg-restart-40x24'),
+      buildExifApp1({ orientation: 6, make: 'Canon', gps: { latitude: 1, longitude: 2 } }),
+    );
     const { status, body } = await putAvatar(user, photo);
     expect(status).toBe(200);
     expect(body.data.avatar).toMatch(/^http:\/\/lumen\.test\/avatars\/user_[0-9a-f]{32}_[0-9a-f]{8}\.jpg$/);
@@ -51,7 +58,10 @@ describe('PUT /users/profile/avatar', () => {
   });
 
   it('answers 401 without a token', async () => {
-    const response = await call('/api/v1/users/profile/avatar', { method: 'PUT', body: avatarForm(tinyImage('png-5x3')) });
+    const response = await call('/api/v1/users/profile/avatar', {
+      method: 'PUT',
+      body: avatarForm(tinyImage('png-5x3')),
+    });
     expect(response.status).toBe(401);
   });
 });

@@ -157,26 +157,33 @@ describe('image URLs and privacy', () => {
     expect(new Uint8Array(await partial.arrayBuffer())).toEqual(body.slice(0, 10));
   });
 
-  it.each(['followers', 'private'])('hands the author signed URLs for a %s post; the plain or a tampered URL is a 404', async (privacy) => {
-    const user = await registerUser();
-    const post = await uploadAndProcess(user, tinyImage('jpeg-baseline-5x3'), { privacy });
-    const signed = new URL(String(post.displayUrl));
-    expect(signed.searchParams.get('signature')).toBeTruthy();
-    expect((await call(signed.pathname + signed.search)).status).toBe(200);
-    expect((await call(signed.pathname)).status).toBe(404);
-    const tampered = new URL(signed);
-    tampered.searchParams.set('expires', String(Number(signed.searchParams.get('expires')) + 3600));
-    expect((await call(tampered.pathname + tampered.search)).status).toBe(404);
-    const otherSize = signed.pathname.replace('_display', '_original') + signed.search;
-    expect((await call(otherSize)).status).toBe(404);
-  });
+  it.each(['followers', 'private'])(
+    'hands the author signed URLs for a %s post; the plain or a tampered URL is a 404',
+    async (privacy) => {
+      const user = await registerUser();
+      const post = await uploadAndProcess(user, tinyImage('jpeg-baseline-5x3'), { privacy });
+      const signed = new URL(String(post.displayUrl));
+      expect(signed.searchParams.get('signature')).toBeTruthy();
+      expect((await call(signed.pathname + signed.search)).status).toBe(200);
+      expect((await call(signed.pathname)).status).toBe(404);
+      const tampered = new URL(signed);
+      tampered.searchParams.set('expires', String(Number(signed.searchParams.get('expires')) + 3600));
+      expect((await call(tampered.pathname + tampered.search)).status).toBe(404);
+      const otherSize = signed.pathname.replace('_display', '_original') + signed.search;
+      expect((await call(otherSize)).status).toBe(404);
+    },
+  );
 
   it('stops serving a public post’s bytes at once when it is made private', async () => {
     const user = await registerUser();
     const post = await uploadAndProcess(user, tinyImage('jpeg-baseline-5x3'));
     const path = new URL(String(post.thumbnailUrl)).pathname;
     expect((await call(path)).status).toBe(200);
-    await callJson(`/api/v1/images/${post.postId}`, { method: 'PATCH', token: user.accessToken, json: { privacy: 'private' } });
+    await callJson(`/api/v1/images/${post.postId}`, {
+      method: 'PATCH',
+      token: user.accessToken,
+      json: { privacy: 'private' },
+    });
     expect((await call(path)).status).toBe(404);
   });
 
@@ -196,39 +203,48 @@ describe('image URLs and privacy', () => {
 describe.skipIf(!corpusAvailable)('real camera photos from ../shared/corpus', () => {
   const orientations = [1, 2, 3, 4, 5, 6, 7, 8];
 
-  it.each(orientations.flatMap((n) => [`landscape_${n}`, `portrait_${n}`]))('%s comes out upright in every variant', async (name) => {
-    const user = await registerUser();
-    const post = await uploadAndProcess(user, await readCorpus(`orientation/${name}.jpg`));
-    expect(post.processingStatus).toBe('ready');
-    const landscape = name.startsWith('landscape');
-    for (const url of [post.imageUrl, post.displayUrl, post.thumbnailUrl]) {
-      const bytes = await bytesAt(String(url));
-      const { width, height } = dimensions(bytes);
-      expect(width > height).toBe(landscape);
-      expect(carriesNoMetadata(bytes)).toBe(true);
-    }
-  });
-
-  it.each(['cameras/Canon_40D.jpg', 'cameras/Nikon_D70.jpg', 'cameras/fujifilm-dx10.jpg', 'gps/DSCN0010.jpg', 'gps/DSCN0012.jpg'])(
-    '%s ends ready with its camera named and no GPS served',
-    async (file) => {
+  it.each(orientations.flatMap((n) => [`landscape_${n}`, `portrait_${n}`]))(
+    '%s comes out upright in every variant',
+    async (name) => {
       const user = await registerUser();
-      const post = await uploadAndProcess(user, await readCorpus(file));
+      const post = await uploadAndProcess(user, await readCorpus(`orientation/${name}.jpg`));
       expect(post.processingStatus).toBe('ready');
-      expect(post.metadata?.camera).toMatch(/\w/);
+      const landscape = name.startsWith('landscape');
       for (const url of [post.imageUrl, post.displayUrl, post.thumbnailUrl]) {
         const bytes = await bytesAt(String(url));
+        const { width, height } = dimensions(bytes);
+        expect(width > height).toBe(landscape);
         expect(carriesNoMetadata(bytes)).toBe(true);
-        expect(containsText(bytes, 'GPS')).toBe(false);
       }
     },
   );
 
-  it.each(['broken/corrupted.jpg', 'broken/image00971.jpg', 'broken/image01088.jpg'])('%s ends ready or failed, never stuck', async (file) => {
+  it.each([
+    'cameras/Canon_40D.jpg',
+    'cameras/Nikon_D70.jpg',
+    'cameras/fujifilm-dx10.jpg',
+    'gps/DSCN0010.jpg',
+    'gps/DSCN0012.jpg',
+  ])('%s ends ready with its camera named and no GPS served', async (file) => {
     const user = await registerUser();
     const post = await uploadAndProcess(user, await readCorpus(file));
-    expect(['ready', 'failed']).toContain(post.processingStatus);
+    expect(post.processingStatus).toBe('ready');
+    expect(post.metadata?.camera).toMatch(/\w/);
+    for (const url of [post.imageUrl, post.displayUrl, post.thumbnailUrl]) {
+      const bytes = await bytesAt(String(url));
+      expect(carriesNoMetadata(bytes)).toBe(true);
+      expect(containsText(bytes, 'GPS')).toBe(false);
+    }
   });
+
+  it.each(['broken/corrupted.jpg', 'broken/image00971.jpg', 'broken/image01088.jpg'])(
+    '%s ends ready or failed, never stuck',
+    async (file) => {
+      const user = await registerUser();
+      const post = await uploadAndProcess(user, await readCorpus(file));
+      expect(['ready', 'failed']).toContain(post.processingStatus);
+    },
+  );
 
   it('refuses the HEIC with 415', async () => {
     const user = await registerUser();

@@ -25,7 +25,9 @@ const processorEnv = {
 } satisfies ProcessorEnv;
 
 async function ageProcessingPost(postId: string, requeues: number) {
-  await db.execute(sql`update posts set updated_at = now() - interval '1 hour', requeues = ${requeues} where id = ${postId}`);
+  await db.execute(
+    sql`update posts set updated_at = now() - interval '1 hour', requeues = ${requeues} where id = ${postId}`,
+  );
 }
 
 async function runSweep() {
@@ -58,7 +60,11 @@ describe('the stuck-post sweep', () => {
     const [user] = (await quickUsers(1)) as [TestUser];
     const postId = await insertProcessingPost(user);
     await runSweep();
-    const [row] = (await db.execute<{ requeues: number; status: string }>(sql`select requeues, status from posts where id = ${postId}`)).rows;
+    const [row] = (
+      await db.execute<{ requeues: number; status: string }>(
+        sql`select requeues, status from posts where id = ${postId}`,
+      )
+    ).rows;
     expect(row).toEqual({ requeues: 0, status: 'processing' });
   });
 });

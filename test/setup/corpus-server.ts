@@ -14,7 +14,10 @@ export const corpusRoot = join(projectRoot, '..', 'shared', 'corpus');
 export async function startCorpusServer(): Promise<{ url: string; close(): Promise<void> } | null> {
   if (!existsSync(corpusRoot)) return null;
   const server = createServer((req, res) => {
-    const relative = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^([/\\])+/, '');
+    const relative = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+      /^([/\\])+/,
+      '',
+    );
     const path = join(corpusRoot, relative);
     if (!path.startsWith(corpusRoot + sep) || !existsSync(path) || !statSync(path).isFile()) {
       res.writeHead(404).end();

@@ -15,7 +15,9 @@ export default async function setup(project: TestProject) {
   const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
   await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
   const corpus = await startCorpusServer();
-  console.log(`Test database: ${db.database.description}; photo corpus: ${corpus ? 'available' : 'absent (its tests skip)'}`);
+  console.log(
+    `Test database: ${db.database.description}; photo corpus: ${corpus ? 'available' : 'absent (its tests skip)'}`,
+  );
   project.provide('dbEndpoint', db.sqlEndpoint);
   project.provide('corpusUrl', corpus?.url ?? '');
   project.provide('processorBuild', buildProcessor());

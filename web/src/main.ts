@@ -17,11 +17,13 @@ import { icon, type IconName } from './ui/icons';
 import './styles.css';
 
 /** Screens that need a session send people to sign in first, and back afterwards. */
-const signedIn = (screen: Screen): Screen => (current: Route) => {
-  if (currentSession()) return screen(current);
-  navigate(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
-  return h('div');
-};
+const signedIn =
+  (screen: Screen): Screen =>
+  (current: Route) => {
+    if (currentSession()) return screen(current);
+    navigate(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
+    return h('div');
+  };
 
 route('/', signedIn(feedScreen));
 route('/signin', signInScreen);
@@ -34,13 +36,22 @@ route('/p/:postId', postScreen);
 route('/u/:userId', profileScreen);
 route('/u/:userId/followers', followersScreen);
 route('/u/:userId/following', followingScreen);
-route('/me', signedIn(() => (navigate(`/u/${currentSession()?.userId}`, { replace: true }), h('div'))));
+route(
+  '/me',
+  signedIn(() => (navigate(`/u/${currentSession()?.userId}`, { replace: true }), h('div'))),
+);
 route('/not-found', notFoundScreen);
 
 const main = h('main', { id: 'main', tabindex: '-1' });
 
 function navLink(href: string, label: string, name: IconName, extra?: Node): HTMLAnchorElement {
-  return h('a', { href, class: 'nav-link', 'data-path': href }, icon(name), h('span', { class: 'nav-label' }, label), extra);
+  return h(
+    'a',
+    { href, class: 'nav-link', 'data-path': href },
+    icon(name),
+    h('span', { class: 'nav-label' }, label),
+    extra,
+  );
 }
 
 function shell(): HTMLElement {
@@ -56,12 +67,29 @@ function shell(): HTMLElement {
     replaceChildren(
       nav,
       currentSession()
-        ? [navLink('/', 'Home', 'home'), navLink('/explore', 'Explore', 'explore'), navLink('/search', 'Search', 'search'), navLink('/upload', 'New post', 'plus'), notificationsLink, navLink('/me', 'Profile', 'user')]
-        : [navLink('/explore', 'Explore', 'explore'), navLink('/search', 'Search', 'search'), h('a', { href: '/signin', class: 'button' }, 'Sign in')],
+        ? [
+            navLink('/', 'Home', 'home'),
+            navLink('/explore', 'Explore', 'explore'),
+            navLink('/search', 'Search', 'search'),
+            navLink('/upload', 'New post', 'plus'),
+            notificationsLink,
+            navLink('/me', 'Profile', 'user'),
+          ]
+        : [
+            navLink('/explore', 'Explore', 'explore'),
+            navLink('/search', 'Search', 'search'),
+            h('a', { href: '/signin', class: 'button' }, 'Sign in'),
+          ],
     );
   renderNav();
   onSessionChange(renderNav);
-  return h('header', { class: 'top' }, h('a', { href: '#main', class: 'skip' }, 'Skip to content'), h('a', { href: '/', class: 'brand' }, 'Lumen'), nav);
+  return h(
+    'header',
+    { class: 'top' },
+    h('a', { href: '#main', class: 'skip' }, 'Skip to content'),
+    h('a', { href: '/', class: 'brand' }, 'Lumen'),
+    nav,
+  );
 }
 
 function markCurrent(): void {

@@ -40,7 +40,12 @@ export function render(): void {
   current?.abort();
   current = new AbortController();
   const found = match(location.pathname) ?? match('/not-found');
-  if (found) onNavigate(found.screen, { params: found.params, query: new URLSearchParams(location.search), signal: current.signal });
+  if (found)
+    onNavigate(found.screen, {
+      params: found.params,
+      query: new URLSearchParams(location.search),
+      signal: current.signal,
+    });
 }
 
 export function navigate(to: string, { replace = false } = {}): void {
@@ -54,9 +59,19 @@ export function startRouter(show: (screen: Screen, route: Route) => void): void 
   addEventListener('popstate', render);
   document.addEventListener('click', (event) => {
     const link = event.target instanceof Element ? event.target.closest('a') : null;
-    if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || link.target) return;
+    if (
+      !link ||
+      event.defaultPrevented ||
+      event.button !== 0 ||
+      event.metaKey ||
+      event.ctrlKey ||
+      event.shiftKey ||
+      link.target
+    )
+      return;
     const url = new URL(link.href, location.href);
-    if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/images/')) return;
+    if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/images/'))
+      return;
     event.preventDefault();
     navigate(url.pathname + url.search);
   });

@@ -26,7 +26,9 @@ export const FeedItem = z
 export const FeedPage = z.object({ posts: z.array(FeedItem), pagination: CursorPagination }).openapi('FeedPage');
 
 export const GridItem = FeedItem.extend({
-  processingStatus: z.enum(['processing', 'ready', 'failed']).openapi({ description: 'Not ready only in the author’s own grid' }),
+  processingStatus: z
+    .enum(['processing', 'ready', 'failed'])
+    .openapi({ description: 'Not ready only in the author’s own grid' }),
   imageUrl: z.string().nullable(),
   displayUrl: z.string().nullable(),
 }).openapi('GridItem');

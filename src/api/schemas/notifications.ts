@@ -22,7 +22,10 @@ export const NotificationPage = z
 /** The ids are those of the list; `{}` marks everything read. */
 export const MarkReadBody = z
   .strictObject({
-    ids: z.array(z.string().regex(/^notif_[0-9a-fA-F]{32}$/, 'not a notification id')).max(100).optional(),
+    ids: z
+      .array(z.string().regex(/^notif_[0-9a-fA-F]{32}$/, 'not a notification id'))
+      .max(100)
+      .optional(),
   })
   .openapi('MarkReadRequest');
 
@@ -30,6 +33,7 @@ export const UnreadCount = z.object({ unreadCount: z.number().int() }).openapi('
 
 export const StreamQuery = z.object({
   token: z.string().max(4096).optional().openapi({
-    description: 'The access token, for clients that cannot set headers on a WebSocket (browsers); or offer it as the subprotocol `bearer.<token>`',
+    description:
+      'The access token, for clients that cannot set headers on a WebSocket (browsers); or offer it as the subprotocol `bearer.<token>`',
   }),
 });

@@ -10,7 +10,11 @@ const Limit = z
   .transform((n) => Math.min(n, limits.page.maxLimit))
   .optional()
   .transform((n) => n ?? limits.page.defaultLimit)
-  .openapi({ type: 'integer', example: 20, description: `1–${limits.page.maxLimit}, default ${limits.page.defaultLimit}` });
+  .openapi({
+    type: 'integer',
+    example: 20,
+    description: `1–${limits.page.maxLimit}, default ${limits.page.defaultLimit}`,
+  });
 
 export const CursorQuery = z.object({
   limit: Limit,

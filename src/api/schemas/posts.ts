@@ -63,7 +63,10 @@ export const UploadForm = z
     caption: Caption.optional(),
     altText: AltText.optional(),
     tags: TagList.optional().openapi({ type: 'string', example: '["sunset","beach"]' }),
-    location: LocationField.optional().openapi({ type: 'string', example: '{"latitude":37.77,"longitude":-122.42,"name":"San Francisco"}' }),
+    location: LocationField.optional().openapi({
+      type: 'string',
+      example: '{"latitude":37.77,"longitude":-122.42,"name":"San Francisco"}',
+    }),
     privacy: Privacy.default('public'),
   })
   .openapi('UploadForm');

@@ -31,7 +31,9 @@ export const PagePagination = z.object({
 });
 
 export const UserSearchQuery = PageQuery.extend({
-  q: SearchText.openapi({ description: 'Part of a username or full name (1–100 characters); case and accents ignored' }),
+  q: SearchText.openapi({
+    description: 'Part of a username or full name (1–100 characters); case and accents ignored',
+  }),
 });
 
 export const UserSearchItem = z
@@ -45,7 +47,9 @@ export const UserSearchItem = z
   })
   .openapi('UserSearchItem');
 
-export const UserSearchPage = z.object({ users: z.array(UserSearchItem), pagination: PagePagination }).openapi('UserSearchPage');
+export const UserSearchPage = z
+  .object({ users: z.array(UserSearchItem), pagination: PagePagination })
+  .openapi('UserSearchPage');
 
 const tagPattern = new RegExp(limits.tags.pattern, 'u');
 
@@ -55,19 +59,31 @@ const TagFilter = z
   .transform((text) => text.split(',').map((tag) => tag.normalize('NFC').trim().replace(/^#/, '').toLowerCase()))
   .pipe(
     z
-      .array(z.string().min(1, 'empty tag').max(limits.tags.maxLength).regex(tagPattern, 'Tags are letters, digits and "_"'))
+      .array(
+        z.string().min(1, 'empty tag').max(limits.tags.maxLength).regex(tagPattern, 'Tags are letters, digits and "_"'),
+      )
       .max(limits.tags.maxCount),
   );
 
 export const PostSearchQuery = PageQuery.extend({
-  q: SearchText.optional().openapi({ description: 'Words, all of which must be in the caption or the tags; case and accents ignored' }),
-  tags: TagFilter.optional().openapi({ type: 'string', example: 'sunset,beach', description: 'Comma-separated; a post must carry all of them' }),
-  sort: z
-    .enum(['recent', 'relevant'])
-    .optional()
-    .openapi({ description: '`relevant` (default with `q`): best text match first; `recent` (default without): newest first' }),
-}).refine((query) => query.q !== undefined || query.tags !== undefined, { message: 'Give q, tags, or both', path: ['q'] });
+  q: SearchText.optional().openapi({
+    description: 'Words, all of which must be in the caption or the tags; case and accents ignored',
+  }),
+  tags: TagFilter.optional().openapi({
+    type: 'string',
+    example: 'sunset,beach',
+    description: 'Comma-separated; a post must carry all of them',
+  }),
+  sort: z.enum(['recent', 'relevant']).optional().openapi({
+    description: '`relevant` (default with `q`): best text match first; `recent` (default without): newest first',
+  }),
+}).refine((query) => query.q !== undefined || query.tags !== undefined, {
+  message: 'Give q, tags, or both',
+  path: ['q'],
+});
 
 export const PostSearchItem = FeedItem.openapi('PostSearchItem');
 
-export const PostSearchPage = z.object({ posts: z.array(PostSearchItem), pagination: PagePagination }).openapi('PostSearchPage');
+export const PostSearchPage = z
+  .object({ posts: z.array(PostSearchItem), pagination: PagePagination })
+  .openapi('PostSearchPage');

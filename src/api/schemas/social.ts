@@ -24,11 +24,7 @@ export const LikeState = z
 
 export const CommentBody = z
   .strictObject({
-    content: z
-      .string()
-      .trim()
-      .min(limits.comment.min, 'A comment cannot be empty')
-      .max(limits.comment.max),
+    content: z.string().trim().min(limits.comment.min, 'A comment cannot be empty').max(limits.comment.max),
   })
   .openapi('CommentRequest');
 
@@ -44,4 +40,6 @@ export const Comment = z
   })
   .openapi('Comment');
 
-export const CommentList = z.object({ comments: z.array(Comment), pagination: CursorPagination }).openapi('CommentList');
+export const CommentList = z
+  .object({ comments: z.array(Comment), pagination: CursorPagination })
+  .openapi('CommentList');

@@ -43,9 +43,7 @@ const publicProfileShape = {
 
 export const OwnProfile = z.object({ ...publicProfileShape, email: z.string() }).openapi('OwnProfile');
 
-export const PublicProfile = z
-  .object({ ...publicProfileShape, isFollowing: z.boolean() })
-  .openapi('PublicProfile');
+export const PublicProfile = z.object({ ...publicProfileShape, isFollowing: z.boolean() }).openapi('PublicProfile');
 
 export const ProfilePatch = z
   .strictObject({

@@ -70,15 +70,18 @@ export async function listComments(
 }
 
 export type CommentDeletion =
-  | { result: 'deleted'; commentAuthorId: string }
-  | { result: 'not-found' }
-  | { result: 'forbidden' };
+  { result: 'deleted'; commentAuthorId: string } | { result: 'not-found' } | { result: 'forbidden' };
 
 /**
  * Deletes a comment if the caller wrote it or wrote the post; the counter follows in the same
  * statement. Tells apart "no such comment" from "not yours" so the API can answer 404 or 403.
  */
-export async function deleteComment(db: Db, postId: string, commentId: string, callerId: string): Promise<CommentDeletion> {
+export async function deleteComment(
+  db: Db,
+  postId: string,
+  commentId: string,
+  callerId: string,
+): Promise<CommentDeletion> {
   const result = await db.execute<{ existed: boolean; deleted: boolean; author_id: string | null }>(sql`
     with target as (
       select c.id, c.user_id, p.user_id as post_author

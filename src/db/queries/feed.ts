@@ -26,7 +26,12 @@ const before = (position: { t: string; id: string } | null) =>
  * non-private ready posts of the accounts they follow that are fanned out (not above the
  * follower threshold), newest first. Used to build a timeline that is empty or behind.
  */
-export async function timelineFromPostgres(db: Db, userId: string, fanOutLimit: number, limit: number): Promise<FeedEntry[]> {
+export async function timelineFromPostgres(
+  db: Db,
+  userId: string,
+  fanOutLimit: number,
+  limit: number,
+): Promise<FeedEntry[]> {
   const result = await db.execute<EntryRow>(sql`
     select p.id as post_id, p.user_id as author_id, ${exactTime(sql`p.created_at`)} as t
     from ${posts} p
@@ -157,7 +162,9 @@ type FeedPostRow = {
 
 /** The columns a feed item needs, for posts `p` joined with their authors `u`. */
 function postFields(viewerId: string | undefined): SQL {
-  const isLiked = viewerId ? sql`exists (select 1 from likes l where l.post_id = p.id and l.user_id = ${viewerId})` : sql`false`;
+  const isLiked = viewerId
+    ? sql`exists (select 1 from likes l where l.post_id = p.id and l.user_id = ${viewerId})`
+    : sql`false`;
   return sql`p.id, p.user_id, u.username, u.avatar_url, p.caption, p.alt_text, p.tags, p.privacy, p.likes_count,
     p.comments_count, p.width, p.height, p.metadata, p.created_at, ${exactTime(sql`p.created_at`)} as t, ${isLiked} as is_liked`;
 }
@@ -202,7 +209,13 @@ export async function followersBatch(
 
 /** The facts the fan-out needs about a post, read fresh: it may have changed since it was queued. */
 export async function postForFanOut(db: Db, postId: string) {
-  const result = await db.execute<{ user_id: string; privacy: PostPrivacy; status: string; followers_count: number; t: string }>(sql`
+  const result = await db.execute<{
+    user_id: string;
+    privacy: PostPrivacy;
+    status: string;
+    followers_count: number;
+    t: string;
+  }>(sql`
     select p.user_id, p.privacy, p.status, u.followers_count, ${exactTime(sql`p.created_at`)} as t
     from ${posts} p join ${users} u on u.id = p.user_id where p.id = ${postId}`);
   return result.rows[0];
@@ -220,7 +233,9 @@ export async function profileGrid(
   limit: number,
 ): Promise<(FeedPost & { status: 'processing' | 'ready' | 'failed' })[]> {
   const visible =
-    viewerId === authorId ? sql`true` : sql`p.status = 'ready' and ${viewerId ? visibleTo(viewerId) : sql`p.privacy = 'public'`}`;
+    viewerId === authorId
+      ? sql`true`
+      : sql`p.status = 'ready' and ${viewerId ? visibleTo(viewerId) : sql`p.privacy = 'public'`}`;
   const result = await db.execute<{ id: string; status: 'processing' | 'ready' | 'failed' }>(sql`
     select p.id, p.status from ${posts} p
     where p.user_id = ${authorId} and ${visible} ${before(position)}

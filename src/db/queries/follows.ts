@@ -62,7 +62,11 @@ export async function unfollow(db: Db, followerId: string, targetId: string): Pr
 }
 
 function outcome(row: { found: boolean; changed: boolean; followers_count: number } | undefined): FollowOutcome {
-  return { found: row?.found === true, changed: row?.changed === true, followersCount: Number(row?.followers_count ?? 0) };
+  return {
+    found: row?.found === true,
+    changed: row?.changed === true,
+    followersCount: Number(row?.followers_count ?? 0),
+  };
 }
 
 export interface UserSummaryRow {

@@ -76,14 +76,16 @@ function factHolds(fact: NotificationFact): SQL {
   }
 }
 
-const matchesNullable = (column: SQL, value: string | null) => (value === null ? sql`${column} is null` : sql`${column} = ${value}`);
+const matchesNullable = (column: SQL, value: string | null) =>
+  value === null ? sql`${column} is null` : sql`${column} = ${value}`;
 
 /**
  * Stores the notification if the fact holds and it is not stored already; returns it as shown, or
  * null when nothing was added (a repeat, or the fact was undone meanwhile).
  */
 export async function recordNotification(db: Db, fact: NotificationFact): Promise<NotificationRow | null> {
-  const content = fact.type === 'comment' ? sql`(select c.content from ${comments} c where c.id = ${fact.commentId})` : sql`null`;
+  const content =
+    fact.type === 'comment' ? sql`(select c.content from ${comments} c where c.id = ${fact.commentId})` : sql`null`;
   const result = await db.execute<Row>(sql`
     with inserted as (
       insert into ${notifications} (recipient_id, actor_id, type, post_id, comment_id, content)

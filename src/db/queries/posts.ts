@@ -5,7 +5,17 @@ import { posts, uploadKeys, users, type ImageMetadata, type PostRow } from '../s
 
 export type NewPost = Pick<
   PostRow,
-  'id' | 'userId' | 'caption' | 'altText' | 'tags' | 'locationName' | 'latitude' | 'longitude' | 'privacy' | 'format' | 'fileSize'
+  | 'id'
+  | 'userId'
+  | 'caption'
+  | 'altText'
+  | 'tags'
+  | 'locationName'
+  | 'latitude'
+  | 'longitude'
+  | 'privacy'
+  | 'format'
+  | 'fileSize'
 >;
 
 /** The post and, when the upload carried an Idempotency-Key, its key — one transaction. */
@@ -25,7 +35,11 @@ export async function findPostByUploadKey(db: Db, userId: string, key: string): 
     .from(uploadKeys)
     .innerJoin(posts, eq(posts.id, uploadKeys.postId))
     .where(
-      and(eq(uploadKeys.userId, userId), eq(uploadKeys.key, key), sql`${uploadKeys.createdAt} > now() - interval '24 hours'`),
+      and(
+        eq(uploadKeys.userId, userId),
+        eq(uploadKeys.key, key),
+        sql`${uploadKeys.createdAt} > now() - interval '24 hours'`,
+      ),
     )
     .limit(1);
   return row?.post;

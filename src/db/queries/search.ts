@@ -114,7 +114,12 @@ function postConditions(search: PostSearch): SQL[] {
   const conditions = [sql`p.status = 'ready'`];
   if (search.words !== undefined) conditions.push(sql`${searchDocument} @@ ${wordsQuery(search.words)}`);
   if (search.tags?.length) {
-    conditions.push(sql`p.tags @> array[${sql.join(search.tags.map((tag) => sql`${tag}`), sql`, `)}]::text[]`);
+    conditions.push(
+      sql`p.tags @> array[${sql.join(
+        search.tags.map((tag) => sql`${tag}`),
+        sql`, `,
+      )}]::text[]`,
+    );
   }
   return conditions;
 }

@@ -37,7 +37,9 @@ export const notifications = pgTable(
     // The list, newest first, and its keyset cursor.
     index('idx_notifications_recipient_created').on(t.recipientId, t.createdAt.desc(), t.id.desc()),
     // unreadCount reads only the unread ones.
-    index('idx_notifications_unread').on(t.recipientId).where(sql`${t.readAt} is null`),
+    index('idx_notifications_unread')
+      .on(t.recipientId)
+      .where(sql`${t.readAt} is null`),
     // The cascades from posts, comments and actors find their rows without a scan.
     index('idx_notifications_post_id').on(t.postId),
     index('idx_notifications_comment_id').on(t.commentId),

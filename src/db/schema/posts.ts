@@ -33,7 +33,10 @@ export const posts = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     caption: text(),
     altText: text(),
-    tags: text().array().notNull().default(sql`'{}'::text[]`),
+    tags: text()
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     locationName: varchar({ length: 255 }),
     latitude: numeric({ precision: 10, scale: 8 }),
     longitude: numeric({ precision: 11, scale: 8 }),
@@ -65,7 +68,9 @@ export const posts = pgTable(
     check('posts_privacy_check', sql`${t.privacy} in ('public', 'followers', 'private')`),
     check('posts_status_check', sql`${t.status} in ('processing', 'ready', 'failed')`),
     // The stuck-post sweep looks only at posts still processing.
-    index('idx_posts_processing').on(t.updatedAt).where(sql`${t.status} = 'processing'`),
+    index('idx_posts_processing')
+      .on(t.updatedAt)
+      .where(sql`${t.status} = 'processing'`),
   ],
 );
 

@@ -25,11 +25,18 @@ function centredSquare(pixels: Pixels): Pixels {
   return square;
 }
 
-export async function renderAvatar(input: Uint8Array, format: SourceFormat, orientation: number): Promise<{ bytes: Uint8Array; side: number }> {
+export async function renderAvatar(
+  input: Uint8Array,
+  format: SourceFormat,
+  orientation: number,
+): Promise<{ bytes: Uint8Array; side: number }> {
   const image = inspect(input, format);
   // Decode so the shorter side is at least AVATAR_SIDE: the square is cut from the middle of it.
   const scale = Math.min(1, AVATAR_SIDE / Math.min(image.width, image.height));
-  const target = { width: Math.max(1, Math.ceil(image.width * scale)), height: Math.max(1, Math.ceil(image.height * scale)) };
+  const target = {
+    width: Math.max(1, Math.ceil(image.width * scale)),
+    height: Math.max(1, Math.ceil(image.height * scale)),
+  };
   const decoded = await decodeImage(input, image, target, false);
   const square = centredSquare(orient(decoded, toOrientation(orientation)));
   const side = Math.min(AVATAR_SIDE, square.width);

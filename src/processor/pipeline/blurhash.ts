@@ -47,7 +47,9 @@ function factors(pixels: Pixels, componentsX: number, componentsY: number): Fact
   const result: Factor[] = [];
   for (let j = 0; j < componentsY; j++) {
     for (let i = 0; i < componentsX; i++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let y = 0; y < height; y++) {
         const rowBasis = cosY[j * height + y]!;
         for (let x = 0; x < width; x++) {
@@ -70,7 +72,9 @@ function encodeDc([r, g, b]: Factor): number {
 }
 
 function encodeAc(factor: Factor, maximum: number): number {
-  const [r, g, b] = factor.map((value) => Math.max(0, Math.min(18, Math.floor(signedSqrt(value / maximum) * 9 + 9.5)))) as Factor;
+  const [r, g, b] = factor.map((value) =>
+    Math.max(0, Math.min(18, Math.floor(signedSqrt(value / maximum) * 9 + 9.5))),
+  ) as Factor;
   return r * 19 * 19 + g * 19 + b;
 }
 

@@ -39,7 +39,10 @@ interface WebpDecoderInstance {
 
 interface EmscriptenOverrides {
   noInitialRun: boolean;
-  instantiateWasm(imports: WebAssembly.Imports, receiveInstance: (instance: WebAssembly.Instance) => void): WebAssembly.Exports;
+  instantiateWasm(
+    imports: WebAssembly.Imports,
+    receiveInstance: (instance: WebAssembly.Instance) => void,
+  ): WebAssembly.Exports;
   print(text: string): void;
   printErr(text: string): void;
 }

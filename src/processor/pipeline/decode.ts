@@ -44,11 +44,18 @@ const JPEG_DATA_LOSS = /premature end|corrupt jpeg data: (?!\d+ extraneous bytes
 function sniff(input: Uint8Array, format: SourceFormat): Size {
   const sniffed = sniffImage(input);
   if (!sniffed.ok) {
-    const reason = sniffed.reason === 'truncated' ? 'truncated' : sniffed.reason === 'corrupt' ? 'corrupt' : 'format-mismatch';
-    throw new UndecodableImageError(reason, `The file is not a readable ${format.toUpperCase()} image (${sniffed.reason})`);
+    const reason =
+      sniffed.reason === 'truncated' ? 'truncated' : sniffed.reason === 'corrupt' ? 'corrupt' : 'format-mismatch';
+    throw new UndecodableImageError(
+      reason,
+      `The file is not a readable ${format.toUpperCase()} image (${sniffed.reason})`,
+    );
   }
   if (sniffed.format !== format) {
-    throw new UndecodableImageError('format-mismatch', `The file is ${sniffed.format.toUpperCase()}, not ${format.toUpperCase()}`);
+    throw new UndecodableImageError(
+      'format-mismatch',
+      `The file is ${sniffed.format.toUpperCase()}, not ${format.toUpperCase()}`,
+    );
   }
   return { width: sniffed.width, height: sniffed.height };
 }
@@ -70,7 +77,10 @@ export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
   if (format === 'jpeg') {
     const integrity = checkJpegIntegrity(input);
     if (!integrity.ok) {
-      throw new UndecodableImageError(integrity.problem === 'corrupt' ? 'corrupt' : 'truncated', `The JPEG data is incomplete (${integrity.problem})`);
+      throw new UndecodableImageError(
+        integrity.problem === 'corrupt' ? 'corrupt' : 'truncated',
+        `The JPEG data is incomplete (${integrity.problem})`,
+      );
     }
     const header = readBaselineHeader(input);
     baselineJpeg = header.ok ? header.jpeg : null;
@@ -78,13 +88,22 @@ export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
   } else if (format === 'png') {
     streaming = !readPngInfo(input).interlaced;
   }
-  if (!streaming) refuseIfTooLarge(size, FULL_DECODE_MAX_PIXELS, `${format === 'jpeg' ? 'progressive JPEGs' : format === 'png' ? 'interlaced PNGs' : 'WebP'}`);
+  if (!streaming)
+    refuseIfTooLarge(
+      size,
+      FULL_DECODE_MAX_PIXELS,
+      `${format === 'jpeg' ? 'progressive JPEGs' : format === 'png' ? 'interlaced PNGs' : 'WebP'}`,
+    );
   return { ...size, format, baselineJpeg, streaming };
 }
 
 /** A view of a codec's result as our pixel type, without copying. */
 function asPixels(image: DecodedRgba): Pixels {
-  return { data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height };
+  return {
+    data: new Uint8Array(image.data.buffer, image.data.byteOffset, image.data.byteLength),
+    width: image.width,
+    height: image.height,
+  };
 }
 
 function requireSize(pixels: Pixels, expected: Size): Pixels {
@@ -118,7 +137,8 @@ async function decodeWithLibwebp(input: Uint8Array): Promise<Pixels> {
     } catch (error) {
       throw new UndecodableImageError('corrupt', 'The WebP data cannot be decoded', { cause: error });
     }
-    if (!image) throw new UndecodableImageError('corrupt', 'The WebP data cannot be decoded (animated, truncated or damaged)');
+    if (!image)
+      throw new UndecodableImageError('corrupt', 'The WebP data cannot be decoded (animated, truncated or damaged)');
     return compositeOnWhite(asPixels(image));
   });
 }
@@ -126,14 +146,16 @@ async function decodeWithLibwebp(input: Uint8Array): Promise<Pixels> {
 /** The smallest DCT scale whose output still covers `target`, as sharp's shrink-on-load picks it. */
 function dctScaleFor(source: Size, target: Size): DctScale {
   for (const scale of [1, 2, 4] as const) {
-    if (scaledSize(source.width, scale) >= target.width && scaledSize(source.height, scale) >= target.height) return scale;
+    if (scaledSize(source.width, scale) >= target.width && scaledSize(source.height, scale) >= target.height)
+      return scale;
   }
   return 8;
 }
 
 /** A sink that ends at `target` exactly (`exact`) or simply keeps what the decoder produces. */
 function sinkFor(decoded: Size, target: Size, exact: boolean): PixelsSink | ResizingSink {
-  if (!exact || (decoded.width === target.width && decoded.height === target.height)) return new PixelsSink(decoded.width, decoded.height);
+  if (!exact || (decoded.width === target.width && decoded.height === target.height))
+    return new PixelsSink(decoded.width, decoded.height);
   // A triangle over the factor left (below 2 for JPEGs, whose DCT scale took the rest) averages
   // every source row into the result, and keeps the ring of rows short.
   return new ResizingSink(decoded.width, decoded.height, target.width, target.height, 'triangle');

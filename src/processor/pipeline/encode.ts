@@ -26,7 +26,8 @@ const ICC_IDENTIFIER = 'ICC_PROFILE\0';
 
 function isIccSegment(bytes: Uint8Array, payloadStart: number, end: number): boolean {
   if (end - payloadStart < ICC_IDENTIFIER.length) return false;
-  for (let i = 0; i < ICC_IDENTIFIER.length; i++) if (bytes[payloadStart + i] !== ICC_IDENTIFIER.charCodeAt(i)) return false;
+  for (let i = 0; i < ICC_IDENTIFIER.length; i++)
+    if (bytes[payloadStart + i] !== ICC_IDENTIFIER.charCodeAt(i)) return false;
   return true;
 }
 
@@ -76,14 +77,23 @@ export function withIcc<T extends { bytes: Uint8Array }>(variant: T, icc: Uint8A
  * image is ever made. `sourceBytesPerPixel` predicts its size: re-encoding a JPEG at about its own
  * quality gives about its own density (a PNG's is capped at a byte per pixel, noise at quality 90).
  */
-export function encodeOriginal(pixels: Pixels, orientation: Orientation, icc: Uint8Array[], sourceBytesPerPixel: number): Uint8Array {
+export function encodeOriginal(
+  pixels: Pixels,
+  orientation: Orientation,
+  icc: Uint8Array[],
+  sourceBytesPerPixel: number,
+): Uint8Array {
   const walk = orientedWalk(pixels.width, pixels.height, orientation);
   const expectedBytes = Math.min(1, 1.2 * sourceBytesPerPixel) * pixels.width * pixels.height;
   return withSegmentsAfterJfif(encodeJpeg(pixels, ORIGINAL_QUALITY, walk, expectedBytes), icc);
 }
 
 /** Display and thumbnail through one mozjpeg instance, released afterwards. */
-export function encodeVariants(display: Pixels, thumbnail: Pixels, icc: Uint8Array[]): Promise<[Uint8Array, Uint8Array]> {
+export function encodeVariants(
+  display: Pixels,
+  thumbnail: Pixels,
+  icc: Uint8Array[],
+): Promise<[Uint8Array, Uint8Array]> {
   return withJpegEncoder(({ codec }) => {
     const encode = (pixels: Pixels): Uint8Array =>
       withSegmentsAfterJfif(codec.encode(pixels.data, pixels.width, pixels.height, VARIANT_OPTIONS), icc);

@@ -35,7 +35,6 @@ export interface Variant {
   height: number;
 }
 
-
 export interface PipelineResult {
   /** Of the upright image, at full resolution. */
   width: number;
@@ -106,7 +105,8 @@ function planOriginal(image: Inspection, turn: Orientation): OriginalPlan {
   const lossless = image.baselineJpeg ? planLosslessTransform(image.baselineJpeg, turn) : null;
   // Only when no partial MCU would be trimmed: the original keeps every pixel the metadata reports.
   const keepsEveryPixel = lossless?.ok && lossless.plan.width === image.width && lossless.plan.height === image.height;
-  if (image.baselineJpeg && lossless?.ok && keepsEveryPixel) return { kind: 'lossless', jpeg: image.baselineJpeg, transform: lossless.plan };
+  if (image.baselineJpeg && lossless?.ok && keepsEveryPixel)
+    return { kind: 'lossless', jpeg: image.baselineJpeg, transform: lossless.plan };
   return { kind: 're-encode', size: fitPixels(image.width, image.height, ORIGINAL_MAX_PIXELS) };
 }
 
@@ -116,7 +116,13 @@ function planOriginal(image: Inspection, turn: Orientation): OriginalPlan {
  * original needs no pixels, it is made first and only display-size pixels are decoded after it
  * (a JPEG decodes straight to about that size), so the two never hold memory at the same time.
  */
-async function useSource(input: Uint8Array, format: SourceFormat, turn: Orientation, icc: Uint8Array[], clock: StageClock): Promise<SourceWork> {
+async function useSource(
+  input: Uint8Array,
+  format: SourceFormat,
+  turn: Orientation,
+  icc: Uint8Array[],
+  clock: StageClock,
+): Promise<SourceWork> {
   const image = inspect(input, format);
   const plan = planOriginal(image, turn);
   const upright = (size: Size): Size => (swapsAxes(turn) ? { width: size.height, height: size.width } : size);
@@ -131,16 +137,24 @@ async function useSource(input: Uint8Array, format: SourceFormat, turn: Orientat
     // The display first: its temporary buffers are gone before the encoder's output grows.
     storedDisplay = await displayOf(decoded);
     const sourceBytesPerPixel = input.length / (image.width * image.height);
-    original = { bytes: await clock.time('encode', () => encodeOriginal(decoded, turn, icc, sourceBytesPerPixel)), ...upright(plan.size) };
+    original = {
+      bytes: await clock.time('encode', () => encodeOriginal(decoded, turn, icc, sourceBytesPerPixel)),
+      ...upright(plan.size),
+    };
   } else {
     original = await clock.time('encode', () =>
       plan.kind === 'own-data'
         ? { bytes: stripJpegMetadata(input), width: image.width, height: image.height }
         : withIcc(transformJpeg(input, plan.jpeg, plan.transform), icc),
     );
-    storedDisplay = await displayOf(await clock.time('decode', () => decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false)));
+    storedDisplay = await displayOf(
+      await clock.time('decode', () =>
+        decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false),
+      ),
+    );
   }
-  const originalMethod = plan.kind === 'own-data' ? 'kept' : plan.kind === 'lossless' ? 'turned-losslessly' : 're-encoded';
+  const originalMethod =
+    plan.kind === 'own-data' ? 'kept' : plan.kind === 'lossless' ? 'turned-losslessly' : 're-encoded';
   return { ...upright(image), original, originalMethod, storedDisplay };
 }
 
@@ -150,7 +164,11 @@ async function useSource(input: Uint8Array, format: SourceFormat, turn: Orientat
  * @throws UndecodableImageError when the image is truncated, damaged, not of `format`, or larger
  *   than MAX_PIXELS (checked from the header, before decoding).
  */
-export async function processImage(input: Uint8Array, format: SourceFormat, orientation: number): Promise<PipelineResult> {
+export async function processImage(
+  input: Uint8Array,
+  format: SourceFormat,
+  orientation: number,
+): Promise<PipelineResult> {
   const turn = toOrientation(orientation);
   const clock = new StageClock();
   const icc = iccProfileSegments(input, format);

@@ -13,10 +13,17 @@ const HISTORY = 32 * 1024;
 const WINDOW = HISTORY + 64 * 1024;
 const MAX_MATCH = 258;
 
-const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+const LENGTH_BASE = [
+  3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
+];
 const LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
-const DISTANCE_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
-const DISTANCE_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+const DISTANCE_BASE = [
+  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
+  8193, 12289, 16385, 24577,
+];
+const DISTANCE_EXTRA = [
+  0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+];
 /** The order in which code length code lengths are sent (RFC 1951 3.2.7). */
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
@@ -56,7 +63,8 @@ function buildCode(lengths: ArrayLike<number>): Code {
       // DEFLATE sends codes most significant bit first into an LSB-first stream: reverse them.
       let reversed = 0;
       for (let bit = 0; bit < length; bit++) reversed |= ((code >> bit) & 1) << (length - 1 - bit);
-      for (let fill = reversed; fill < 1 << LOOKUP_BITS; fill += 1 << length) lookup[fill] = (length << 9) | symbols[index]!;
+      for (let fill = reversed; fill < 1 << LOOKUP_BITS; fill += 1 << length)
+        lookup[fill] = (length << 9) | symbols[index]!;
     }
     code <<= 1;
   }
@@ -151,14 +159,19 @@ function readDynamicCodes(input: BitSource): [Code, Code] {
   for (let i = 0; i < lengthCodeCount; i++) lengthLengths[CODE_LENGTH_ORDER[i]!] = input.bits(3);
   const lengthCode = buildCode(lengthLengths);
   const lengths = new Uint8Array(literalCount + distanceCount);
-  for (let i = 0; i < lengths.length; ) {
+  for (let i = 0; i < lengths.length;) {
     const symbol = input.decode(lengthCode);
     if (symbol < 16) {
       lengths[i++] = symbol;
       continue;
     }
     if (symbol === 16 && i === 0) throw corrupt('repeat with nothing to repeat');
-    const [value, repeat] = symbol === 16 ? [lengths[i - 1]!, 3 + input.bits(2)] : symbol === 17 ? [0, 3 + input.bits(3)] : [0, 11 + input.bits(7)];
+    const [value, repeat] =
+      symbol === 16
+        ? [lengths[i - 1]!, 3 + input.bits(2)]
+        : symbol === 17
+          ? [0, 3 + input.bits(3)]
+          : [0, 11 + input.bits(7)];
     if (i + repeat > lengths.length) throw corrupt('code lengths overflow');
     lengths.fill(value, i, i + repeat);
     i += repeat;
@@ -174,7 +187,7 @@ function readDynamicCodes(input: BitSource): [Code, Code] {
 export function inflate(chunks: Uint8Array[], onOutput: (bytes: Uint8Array) => boolean): void {
   const input = new BitSource(chunks);
   const header = (input.byte() << 8) | input.byte();
-  if ((header >> 8 & 0x0f) !== 8 || header % 31 !== 0 || header & 0x20) throw corrupt('not a zlib stream');
+  if (((header >> 8) & 0x0f) !== 8 || header % 31 !== 0 || header & 0x20) throw corrupt('not a zlib stream');
   const window = new Uint8Array(WINDOW);
   let pos = 0;
   let flushedTo = 0;

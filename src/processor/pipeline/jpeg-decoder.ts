@@ -57,7 +57,6 @@ export interface BaselineJpeg {
 
 export type HeaderReading = { ok: true; jpeg: BaselineJpeg } | { ok: false; unsupported: string };
 
-
 const LOOKUP_BITS = 9;
 
 function corrupt(detail: string): UndecodableImageError {
@@ -141,9 +140,11 @@ export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
     if (marker === MARKER.DQT) readQuantTables(bytes, segment, quantTables);
     else if (marker === MARKER.DHT) readHuffmanTables(bytes, segment, dcTables, acTables);
     else if (marker === MARKER.DRI) restartInterval = (bytes[p]! << 8) | bytes[p + 1]!;
-    else if (marker === MARKER.APP14 && String.fromCharCode(...bytes.subarray(p, p + 5)) === 'Adobe') adobeTransform = bytes[p + 11] ?? null;
+    else if (marker === MARKER.APP14 && String.fromCharCode(...bytes.subarray(p, p + 5)) === 'Adobe')
+      adobeTransform = bytes[p + 11] ?? null;
     else if (isStartOfFrame(marker)) {
-      if (marker !== 0xc0 && marker !== 0xc1) return { ok: false, unsupported: `frame type 0x${marker.toString(16)} (progressive, lossless or arithmetic)` };
+      if (marker !== 0xc0 && marker !== 0xc1)
+        return { ok: false, unsupported: `frame type 0x${marker.toString(16)} (progressive, lossless or arithmetic)` };
       if (bytes[p] !== 8) return { ok: false, unsupported: `${bytes[p]}-bit samples` };
       const count = bytes[p + 5]!;
       const components = Array.from({ length: count }, (_, i) => ({
@@ -159,7 +160,8 @@ export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
       if (!frame) return { ok: false, unsupported: 'scan before frame' };
       const { components } = frame;
       const inScan = bytes[p]!;
-      if (components.length !== 1 && components.length !== 3) return { ok: false, unsupported: `${components.length} components` };
+      if (components.length !== 1 && components.length !== 3)
+        return { ok: false, unsupported: `${components.length} components` };
       if (inScan !== components.length) return { ok: false, unsupported: 'one scan per component' };
       for (let i = 0; i < inScan; i++) {
         const component = components.find((c) => c.id === bytes[p + 1 + i * 2]);
@@ -168,7 +170,16 @@ export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
         component.acTable = bytes[p + 2 + i * 2]! & 15;
       }
       if (frame.width === 0 || frame.height === 0) return { ok: false, unsupported: 'height defined by DNL' };
-      if (!components.every((c) => isPowerOfTwo(c.h) && isPowerOfTwo(c.v) && quantTables[c.quantId] && dcTables[c.dcTable] && acTables[c.acTable])) {
+      if (
+        !components.every(
+          (c) =>
+            isPowerOfTwo(c.h) &&
+            isPowerOfTwo(c.v) &&
+            quantTables[c.quantId] &&
+            dcTables[c.dcTable] &&
+            acTables[c.acTable],
+        )
+      ) {
         return { ok: false, unsupported: 'sampling factors or missing tables' };
       }
       // A scan of one component is not interleaved: its MCU is one block whatever the sampling
@@ -274,7 +285,8 @@ class BitReader {
     this.buffer = 0;
     this.phantomBits = 0;
     while (this.pos < this.data.length && this.data[this.pos] === 0xff && this.data[this.pos + 1] === 0xff) this.pos++;
-    if (this.data[this.pos] !== 0xff || this.data[this.pos + 1] !== 0xd0 + expected) throw corrupt('restart marker missing');
+    if (this.data[this.pos] !== 0xff || this.data[this.pos + 1] !== 0xd0 + expected)
+      throw corrupt('restart marker missing');
     this.pos += 2;
   }
 }
@@ -331,28 +343,53 @@ function planComponent(component: Component, jpeg: BaselineJpeg, scale: DctScale
     }
   }
   const stride = mcusPerLine * component.h * kx;
-  return { kx, ky, ux: wantX / kx, uy: wantY / ky, multipliers, used, plane: new Uint8ClampedArray(stride * component.v * ky), stride };
+  return {
+    kx,
+    ky,
+    ux: wantX / kx,
+    uy: wantY / ky,
+    multipliers,
+    used,
+    plane: new Uint8ClampedArray(stride * component.v * ky),
+    stride,
+  };
 }
 
 /** Full-size inverse DCT (AAN, as jidctflt.c) of dequantised coefficients, +128, into the plane. */
 function idct8(c: Float64Array, plane: Uint8ClampedArray, at: number, stride: number): void {
   for (let col = 0; col < 8; col++) {
-    const d0 = c[col]!, d1 = c[col + 8]!, d2 = c[col + 16]!, d3 = c[col + 24]!;
-    const d4 = c[col + 32]!, d5 = c[col + 40]!, d6 = c[col + 48]!, d7 = c[col + 56]!;
+    const d0 = c[col]!,
+      d1 = c[col + 8]!,
+      d2 = c[col + 16]!,
+      d3 = c[col + 24]!;
+    const d4 = c[col + 32]!,
+      d5 = c[col + 40]!,
+      d6 = c[col + 48]!,
+      d7 = c[col + 56]!;
     if (d1 === 0 && d2 === 0 && d3 === 0 && d4 === 0 && d5 === 0 && d6 === 0 && d7 === 0) {
       for (let row = 0; row < 64; row += 8) c[col + row] = d0;
       continue;
     }
-    const t10 = d0 + d4, t11 = d0 - d4, t13 = d2 + d6;
+    const t10 = d0 + d4,
+      t11 = d0 - d4,
+      t13 = d2 + d6;
     const t12 = (d2 - d6) * 1.414213562 - t13;
-    const e0 = t10 + t13, e3 = t10 - t13, e1 = t11 + t12, e2 = t11 - t12;
-    const z13 = d5 + d3, z10 = d5 - d3, z11 = d1 + d7, z12 = d1 - d7;
+    const e0 = t10 + t13,
+      e3 = t10 - t13,
+      e1 = t11 + t12,
+      e2 = t11 - t12;
+    const z13 = d5 + d3,
+      z10 = d5 - d3,
+      z11 = d1 + d7,
+      z12 = d1 - d7;
     const o7 = z11 + z13;
     const o11 = (z11 - z13) * 1.414213562;
     const z5 = (z10 + z12) * 1.847759065;
-    const o10 = z5 - z12 * 1.082392200;
-    const o12 = z5 - z10 * 2.613125930;
-    const o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
+    const o10 = z5 - z12 * 1.0823922;
+    const o12 = z5 - z10 * 2.61312593;
+    const o6 = o12 - o7,
+      o5 = o11 - o6,
+      o4 = o10 - o5;
     c[col] = e0 + o7;
     c[col + 56] = e0 - o7;
     c[col + 8] = e1 + o6;
@@ -363,18 +400,34 @@ function idct8(c: Float64Array, plane: Uint8ClampedArray, at: number, stride: nu
     c[col + 32] = e3 - o4;
   }
   for (let row = 0; row < 64; row += 8) {
-    const d0 = c[row]!, d1 = c[row + 1]!, d2 = c[row + 2]!, d3 = c[row + 3]!;
-    const d4 = c[row + 4]!, d5 = c[row + 5]!, d6 = c[row + 6]!, d7 = c[row + 7]!;
-    const t10 = d0 + d4, t11 = d0 - d4, t13 = d2 + d6;
+    const d0 = c[row]!,
+      d1 = c[row + 1]!,
+      d2 = c[row + 2]!,
+      d3 = c[row + 3]!;
+    const d4 = c[row + 4]!,
+      d5 = c[row + 5]!,
+      d6 = c[row + 6]!,
+      d7 = c[row + 7]!;
+    const t10 = d0 + d4,
+      t11 = d0 - d4,
+      t13 = d2 + d6;
     const t12 = (d2 - d6) * 1.414213562 - t13;
-    const e0 = t10 + t13, e3 = t10 - t13, e1 = t11 + t12, e2 = t11 - t12;
-    const z13 = d5 + d3, z10 = d5 - d3, z11 = d1 + d7, z12 = d1 - d7;
+    const e0 = t10 + t13,
+      e3 = t10 - t13,
+      e1 = t11 + t12,
+      e2 = t11 - t12;
+    const z13 = d5 + d3,
+      z10 = d5 - d3,
+      z11 = d1 + d7,
+      z12 = d1 - d7;
     const o7 = z11 + z13;
     const o11 = (z11 - z13) * 1.414213562;
     const z5 = (z10 + z12) * 1.847759065;
-    const o10 = z5 - z12 * 1.082392200;
-    const o12 = z5 - z10 * 2.613125930;
-    const o6 = o12 - o7, o5 = o11 - o6, o4 = o10 - o5;
+    const o10 = z5 - z12 * 1.0823922;
+    const o12 = z5 - z10 * 2.61312593;
+    const o6 = o12 - o7,
+      o5 = o11 - o6,
+      o4 = o10 - o5;
     const o = at + (row >> 3) * stride;
     plane[o] = e0 + o7 + 128;
     plane[o + 7] = e0 - o7 + 128;
@@ -416,7 +469,15 @@ function idct4(c: Float64Array, plane: Uint8ClampedArray, at: number, stride: nu
 }
 
 /** A kx × ky inverse DCT from the low frequencies (scaled decoding), by the separable basis. */
-function idctScaled(c: Float64Array, kx: number, ky: number, plane: Uint8ClampedArray, at: number, stride: number, scratch: Float64Array): void {
+function idctScaled(
+  c: Float64Array,
+  kx: number,
+  ky: number,
+  plane: Uint8ClampedArray,
+  at: number,
+  stride: number,
+  scratch: Float64Array,
+): void {
   const bx = BASES[kx]!;
   const by = BASES[ky]!;
   for (let v = 0; v < ky; v++) {
@@ -450,14 +511,22 @@ export function scaledSize(size: number, scale: DctScale): number {
 export type BlockVisitor = (component: number, blockX: number, blockY: number, coefficients: Int16Array) => void;
 
 export function mcuGrid(jpeg: BaselineJpeg): { mcusPerLine: number; mcusPerColumn: number } {
-  return { mcusPerLine: Math.ceil(jpeg.width / (8 * jpeg.hMax)), mcusPerColumn: Math.ceil(jpeg.height / (8 * jpeg.vMax)) };
+  return {
+    mcusPerLine: Math.ceil(jpeg.width / (8 * jpeg.hMax)),
+    mcusPerColumn: Math.ceil(jpeg.height / (8 * jpeg.vMax)),
+  };
 }
 
 /**
  * Entropy-decodes every block in file order, calling `visit` per block and `rowDone` after each
  * row of MCUs. Throws UndecodableImageError when the data is damaged or ends early.
  */
-export function scanBlocks(bytes: Uint8Array, jpeg: BaselineJpeg, visit: BlockVisitor, rowDone: (mcuRow: number) => void = () => {}): void {
+export function scanBlocks(
+  bytes: Uint8Array,
+  jpeg: BaselineJpeg,
+  visit: BlockVisitor,
+  rowDone: (mcuRow: number) => void = () => {},
+): void {
   const { components } = jpeg;
   const { mcusPerLine, mcusPerColumn } = mcuGrid(jpeg);
   const coefficients = new Int16Array(64);
@@ -523,7 +592,9 @@ export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale:
   const outWidth = scaledSize(jpeg.width, scale);
   const outHeight = scaledSize(jpeg.height, scale);
   const plans = components.map((component) => planComponent(component, jpeg, scale, mcusPerLine));
-  const usedIndices = plans.map((plan) => Uint8Array.from(Array.from(plan.used).flatMap((used, i) => (used ? [i] : []))));
+  const usedIndices = plans.map((plan) =>
+    Uint8Array.from(Array.from(plan.used).flatMap((used, i) => (used ? [i] : []))),
+  );
   const bandHeight = vMax * scale;
   const band = new Uint8ClampedArray(outWidth * bandHeight * 4);
   const bandBytes = new Uint8Array(band.buffer);
@@ -555,7 +626,14 @@ export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale:
 }
 
 /** Upsamples (by repetition) and converts one band of component samples to RGBA rows. */
-function writeBand(colour: BaselineJpeg['colour'], plans: ComponentPlan[], columnOf: Int32Array[], band: Uint8ClampedArray, width: number, rows: number): void {
+function writeBand(
+  colour: BaselineJpeg['colour'],
+  plans: ComponentPlan[],
+  columnOf: Int32Array[],
+  band: Uint8ClampedArray,
+  width: number,
+  rows: number,
+): void {
   const [p0, p1, p2] = plans;
   const [c0, c1, c2] = columnOf;
   let o = 0;

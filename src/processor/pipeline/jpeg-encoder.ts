@@ -14,19 +14,31 @@
  * Huffman tables are optimised for the image, from the symbol statistics of a first pass, so files
  * are as small as libjpeg-turbo's with `optimize_coding`.
  */
-import { BitWriter, codesOf, countBlock, optimalSpec, segment, writeBlock, ZIGZAG, type HuffmanCodes, type HuffmanSpec } from './jpeg-entropy';
+import {
+  BitWriter,
+  codesOf,
+  countBlock,
+  optimalSpec,
+  segment,
+  writeBlock,
+  ZIGZAG,
+  type HuffmanCodes,
+  type HuffmanSpec,
+} from './jpeg-entropy';
 import { orientedWalk, type OrientedWalk } from './orient';
 import type { Pixels } from './pixels';
 
 /** Annex K.1, luminance and chrominance, in natural (row-major) order. */
 const BASE_QUANT = [
   [
-    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62,
-    18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51,
+    87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101,
+    72, 92, 95, 98, 112, 100, 103, 99,
   ],
   [
-    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99,
   ],
 ] as const;
 
@@ -57,14 +69,36 @@ function quantMultipliers(table: Uint8Array): Float64Array {
  */
 function dctQuantise(d: Float64Array, multipliers: Float64Array, out: Int16Array): void {
   for (let o = 0; o < 64; o += 8) {
-    const x0 = d[o]!, x1 = d[o + 1]!, x2 = d[o + 2]!, x3 = d[o + 3]!, x4 = d[o + 4]!, x5 = d[o + 5]!, x6 = d[o + 6]!, x7 = d[o + 7]!;
-    const t0 = x0 + x7, t7 = x0 - x7, t1 = x1 + x6, t6 = x1 - x6, t2 = x2 + x5, t5 = x2 - x5, t3 = x3 + x4, t4 = x3 - x4;
-    const t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+    const x0 = d[o]!,
+      x1 = d[o + 1]!,
+      x2 = d[o + 2]!,
+      x3 = d[o + 3]!,
+      x4 = d[o + 4]!,
+      x5 = d[o + 5]!,
+      x6 = d[o + 6]!,
+      x7 = d[o + 7]!;
+    const t0 = x0 + x7,
+      t7 = x0 - x7,
+      t1 = x1 + x6,
+      t6 = x1 - x6,
+      t2 = x2 + x5,
+      t5 = x2 - x5,
+      t3 = x3 + x4,
+      t4 = x3 - x4;
+    const t10 = t0 + t3,
+      t13 = t0 - t3,
+      t11 = t1 + t2,
+      t12 = t1 - t2;
     const z1 = (t12 + t13) * 0.707106781;
-    const u10 = t4 + t5, u11 = t5 + t6, u12 = t6 + t7;
+    const u10 = t4 + t5,
+      u11 = t5 + t6,
+      u12 = t6 + t7;
     const z5 = (u10 - u12) * 0.382683433;
-    const z2 = 0.5411961 * u10 + z5, z4 = 1.306562965 * u12 + z5, z3 = u11 * 0.707106781;
-    const z11 = t7 + z3, z13 = t7 - z3;
+    const z2 = 0.5411961 * u10 + z5,
+      z4 = 1.306562965 * u12 + z5,
+      z3 = u11 * 0.707106781;
+    const z11 = t7 + z3,
+      z13 = t7 - z3;
     d[o] = t10 + t11;
     d[o + 1] = z11 + z4;
     d[o + 2] = t13 + z1;
@@ -75,14 +109,36 @@ function dctQuantise(d: Float64Array, multipliers: Float64Array, out: Int16Array
     d[o + 7] = z11 - z4;
   }
   for (let o = 0; o < 8; o++) {
-    const x0 = d[o]!, x1 = d[o + 8]!, x2 = d[o + 16]!, x3 = d[o + 24]!, x4 = d[o + 32]!, x5 = d[o + 40]!, x6 = d[o + 48]!, x7 = d[o + 56]!;
-    const t0 = x0 + x7, t7 = x0 - x7, t1 = x1 + x6, t6 = x1 - x6, t2 = x2 + x5, t5 = x2 - x5, t3 = x3 + x4, t4 = x3 - x4;
-    const t10 = t0 + t3, t13 = t0 - t3, t11 = t1 + t2, t12 = t1 - t2;
+    const x0 = d[o]!,
+      x1 = d[o + 8]!,
+      x2 = d[o + 16]!,
+      x3 = d[o + 24]!,
+      x4 = d[o + 32]!,
+      x5 = d[o + 40]!,
+      x6 = d[o + 48]!,
+      x7 = d[o + 56]!;
+    const t0 = x0 + x7,
+      t7 = x0 - x7,
+      t1 = x1 + x6,
+      t6 = x1 - x6,
+      t2 = x2 + x5,
+      t5 = x2 - x5,
+      t3 = x3 + x4,
+      t4 = x3 - x4;
+    const t10 = t0 + t3,
+      t13 = t0 - t3,
+      t11 = t1 + t2,
+      t12 = t1 - t2;
     const z1 = (t12 + t13) * 0.707106781;
-    const u10 = t4 + t5, u11 = t5 + t6, u12 = t6 + t7;
+    const u10 = t4 + t5,
+      u11 = t5 + t6,
+      u12 = t6 + t7;
     const z5 = (u10 - u12) * 0.382683433;
-    const z2 = 0.5411961 * u10 + z5, z4 = 1.306562965 * u12 + z5, z3 = u11 * 0.707106781;
-    const z11 = t7 + z3, z13 = t7 - z3;
+    const z2 = 0.5411961 * u10 + z5,
+      z4 = 1.306562965 * u12 + z5,
+      z3 = u11 * 0.707106781;
+    const z11 = t7 + z3,
+      z13 = t7 - z3;
     d[o] = t10 + t11;
     d[o + 8] = z11 + z4;
     d[o + 16] = t13 + z1;
@@ -135,10 +191,12 @@ function fillBand(band: Band, source: Uint8Array, walk: OrientedWalk, top: numbe
     const lumaRow = row * stride;
     const chromaRow = (row >> 1) * chromaStride;
     for (let x = 0; x < stride; x++) {
-      const r = source[p]!, g = source[p + 1]!, b = source[p + 2]!;
+      const r = source[p]!,
+        g = source[p + 1]!,
+        b = source[p + 2]!;
       luma[lumaRow + x] = 0.299 * r + 0.587 * g + 0.114 * b - 128;
       const c = chromaRow + (x >> 1);
-      cb[c] = cb[c]! + (-0.0421839730 * r - 0.082816027 * g + 0.125 * b);
+      cb[c] = cb[c]! + (-0.042183973 * r - 0.082816027 * g + 0.125 * b);
       cr[c] = cr[c]! + (0.125 * r - 0.1046718973 * g - 0.0203281028 * b);
       if (x < walk.width - 1) p += step;
     }
@@ -160,7 +218,13 @@ type BlockSink = (zz: Int16Array, component: 0 | 1 | 2) => void;
  * Hands every block of every `bandStep`-th band to `sink` in file order: the four luma blocks of
  * each 16×16 MCU, then Cb, then Cr.
  */
-function forEachBlock(source: Uint8Array, walk: OrientedWalk, multipliers: [Float64Array, Float64Array], sink: BlockSink, bandStep = 1): void {
+function forEachBlock(
+  source: Uint8Array,
+  walk: OrientedWalk,
+  multipliers: [Float64Array, Float64Array],
+  sink: BlockSink,
+  bandStep = 1,
+): void {
   const paddedWidth = Math.ceil(walk.width / 16) * 16;
   const band = allocateBand(paddedWidth);
   const block = new Float64Array(64);
@@ -183,7 +247,12 @@ function forEachBlock(source: Uint8Array, walk: OrientedWalk, multipliers: [Floa
   }
 }
 
-function writeHeaders(out: BitWriter, walk: OrientedWalk, tables: [Uint8Array, Uint8Array], specs: HuffmanSpec[]): void {
+function writeHeaders(
+  out: BitWriter,
+  walk: OrientedWalk,
+  tables: [Uint8Array, Uint8Array],
+  specs: HuffmanSpec[],
+): void {
   out.raw([0xff, 0xd8]);
   // JFIF 1.01, no density information, no thumbnail.
   segment(out, 0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
@@ -238,7 +307,8 @@ export function encodeJpeg(
   walk: OrientedWalk = orientedWalk(source.width, source.height, 1),
   expectedBytes = walk.width * walk.height * 0.5,
 ): Uint8Array {
-  if (walk.width > MAX_JPEG_SIDE || walk.height > MAX_JPEG_SIDE) throw new RangeError('JPEG sides are limited to 65535 pixels');
+  if (walk.width > MAX_JPEG_SIDE || walk.height > MAX_JPEG_SIDE)
+    throw new RangeError('JPEG sides are limited to 65535 pixels');
   const tables: [Uint8Array, Uint8Array] = [quantTable(BASE_QUANT[0], quality), quantTable(BASE_QUANT[1], quality)];
   const multipliers: [Float64Array, Float64Array] = [quantMultipliers(tables[0]), quantMultipliers(tables[1])];
   const dcCounts = [new Uint32Array(256), new Uint32Array(256)];
@@ -258,7 +328,12 @@ export function encodeJpeg(
   for (const counts of dcCounts) everySymbolOnce(counts, DC_SYMBOLS);
   for (const counts of acCounts) everySymbolOnce(counts, AC_SYMBOLS);
   const specs = [...dcCounts, ...acCounts].map(optimalSpec);
-  const [dcLuma, dcChroma, acLuma, acChroma] = specs.map(codesOf) as [HuffmanCodes, HuffmanCodes, HuffmanCodes, HuffmanCodes];
+  const [dcLuma, dcChroma, acLuma, acChroma] = specs.map(codesOf) as [
+    HuffmanCodes,
+    HuffmanCodes,
+    HuffmanCodes,
+    HuffmanCodes,
+  ];
   const out = new BitWriter(expectedBytes);
   writeHeaders(out, walk, tables, specs);
   lastDc.fill(0);

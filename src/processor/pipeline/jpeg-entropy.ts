@@ -6,8 +6,9 @@
 
 /** Zigzag position → natural (row-major) index. */
 export const ZIGZAG = new Uint8Array([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50,
-  43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47,
+  55, 62, 63,
 ]);
 
 /** A Huffman table as the DHT segment writes it: code counts per length 1–16, then symbols. */
@@ -188,7 +189,14 @@ export function countBlock(zz: Int16Array, at: number, previousDc: number, dc: U
 }
 
 /** Pass two: the same walk as countBlock, writing codes and the extra bits that follow them. */
-export function writeBlock(zz: Int16Array, at: number, previousDc: number, dc: HuffmanCodes, ac: HuffmanCodes, out: BitWriter): void {
+export function writeBlock(
+  zz: Int16Array,
+  at: number,
+  previousDc: number,
+  dc: HuffmanCodes,
+  ac: HuffmanCodes,
+  out: BitWriter,
+): void {
   out.reserve(MAX_BLOCK_BYTES);
   const diff = zz[at]! - previousDc;
   const dcSize = category(diff);

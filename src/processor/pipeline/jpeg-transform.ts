@@ -12,7 +12,16 @@
  */
 import { LOSSLESS_TRANSFORM_MAX_BYTES } from './limits';
 import { mcuGrid, scanBlocks, type BaselineJpeg } from './jpeg-decoder';
-import { BitWriter, codesOf, countBlock, optimalSpec, segment, writeBlock, ZIGZAG, type HuffmanCodes } from './jpeg-entropy';
+import {
+  BitWriter,
+  codesOf,
+  countBlock,
+  optimalSpec,
+  segment,
+  writeBlock,
+  ZIGZAG,
+  type HuffmanCodes,
+} from './jpeg-entropy';
 import type { Orientation } from './orient';
 
 /** Upright (x, y) reads stored (flipX ? w−1−a : a, flipY ? h−1−b : b), where (a, b) is (y, x) if transposed, else (x, y). */
@@ -89,7 +98,9 @@ function coefficientMap({ transpose, flipX, flipY }: Geometry): { from: Uint8Arr
     const u = natural % 8;
     const v = natural >> 3;
     // After a transpose the stored vertical axis is the upright horizontal one, and vice versa.
-    const negate = transpose ? (flipY && u % 2 === 1) !== (flipX && v % 2 === 1) : (flipX && u % 2 === 1) !== (flipY && v % 2 === 1);
+    const negate = transpose
+      ? (flipY && u % 2 === 1) !== (flipX && v % 2 === 1)
+      : (flipX && u % 2 === 1) !== (flipY && v % 2 === 1);
     from[k] = transpose ? u * 8 + v : natural;
     sign[k] = negate ? -1 : 1;
   }
@@ -97,14 +108,26 @@ function coefficientMap({ transpose, flipX, flipY }: Geometry): { from: Uint8Arr
 }
 
 /** Where stored block (sx, sy) of a component goes in the upright block grid, or null if trimmed. */
-function uprightBlock(layout: ComponentLayout, { transpose, flipX, flipY }: Geometry, sx: number, sy: number): [number, number] | null {
+function uprightBlock(
+  layout: ComponentLayout,
+  { transpose, flipX, flipY }: Geometry,
+  sx: number,
+  sy: number,
+): [number, number] | null {
   if (sx >= layout.usedWide || sy >= layout.usedHigh) return null;
   const a = flipX ? layout.usedWide - 1 - sx : sx;
   const b = flipY ? layout.usedHigh - 1 - sy : sy;
   return transpose ? [b, a] : [a, b];
 }
 
-function writeHeaders(out: BitWriter, jpeg: BaselineJpeg, plan: TransformPlan, width: number, height: number, specs: ReturnType<typeof optimalSpec>[]): void {
+function writeHeaders(
+  out: BitWriter,
+  jpeg: BaselineJpeg,
+  plan: TransformPlan,
+  width: number,
+  height: number,
+  specs: ReturnType<typeof optimalSpec>[],
+): void {
   const { transpose } = plan.geometry;
   out.raw([0xff, 0xd8]);
   // JFIF 1.01, no density information, no thumbnail.
@@ -116,17 +139,34 @@ function writeHeaders(out: BitWriter, jpeg: BaselineJpeg, plan: TransformPlan, w
     const values = Array.from(ZIGZAG, (natural) => table[transpose ? (natural % 8) * 8 + (natural >> 3) : natural]!);
     const wide = values.some((value) => value > 255);
     wideTables ||= wide;
-    segment(out, 0xdb, [(wide ? 0x10 : 0) | id, ...(wide ? values.flatMap((value) => [value >> 8, value & 0xff]) : values)]);
+    segment(out, 0xdb, [
+      (wide ? 0x10 : 0) | id,
+      ...(wide ? values.flatMap((value) => [value >> 8, value & 0xff]) : values),
+    ]);
   }
   const sampling = plan.layouts.map((layout) => (transpose ? (layout.v << 4) | layout.h : (layout.h << 4) | layout.v));
   // 16-bit quantisation tables are only allowed in extended sequential frames (SOF1).
-  segment(out, wideTables ? 0xc1 : 0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, plan.layouts.length, ...plan.layouts.flatMap((layout, i) => [layout.id, sampling[i]!, layout.quantId])]);
+  segment(out, wideTables ? 0xc1 : 0xc0, [
+    8,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    plan.layouts.length,
+    ...plan.layouts.flatMap((layout, i) => [layout.id, sampling[i]!, layout.quantId]),
+  ]);
   // Luma uses tables 0, chroma tables 1; `specs` is DC luma, DC chroma, AC luma, AC chroma.
   const dhtIds = [0x00, 0x01, 0x10, 0x11];
   specs.forEach((spec, i) => {
     if (spec.symbols.length > 0) segment(out, 0xc4, [dhtIds[i]!, ...spec.counts, ...spec.symbols]);
   });
-  segment(out, 0xda, [plan.layouts.length, ...plan.layouts.flatMap((layout, i) => [layout.id, i === 0 ? 0x00 : 0x11]), 0, 63, 0]);
+  segment(out, 0xda, [
+    plan.layouts.length,
+    ...plan.layouts.flatMap((layout, i) => [layout.id, i === 0 ? 0x00 : 0x11]),
+    0,
+    63,
+    0,
+  ]);
 }
 
 /**
@@ -135,13 +175,20 @@ function writeHeaders(out: BitWriter, jpeg: BaselineJpeg, plan: TransformPlan, w
  * tables, and the blocks, Huffman-coded twice (once to count symbols for optimal tables, once to
  * write).
  */
-export function transformJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, plan: TransformPlan): { bytes: Uint8Array; width: number; height: number } {
+export function transformJpeg(
+  bytes: Uint8Array,
+  jpeg: BaselineJpeg,
+  plan: TransformPlan,
+): { bytes: Uint8Array; width: number; height: number } {
   const { transpose } = plan.geometry;
   const width = transpose ? plan.height : plan.width;
   const height = transpose ? plan.width : plan.height;
   const mcusWide = Math.ceil(width / (8 * (transpose ? jpeg.vMax : jpeg.hMax)));
   const mcusHigh = Math.ceil(height / (8 * (transpose ? jpeg.hMax : jpeg.vMax)));
-  const grids = plan.layouts.map((layout) => ({ h: transpose ? layout.v : layout.h, v: transpose ? layout.h : layout.v }));
+  const grids = plan.layouts.map((layout) => ({
+    h: transpose ? layout.v : layout.h,
+    v: transpose ? layout.h : layout.v,
+  }));
   const blocksWide = grids.map((grid) => mcusWide * grid.h);
   // The quantised coefficients of every upright block, zigzag order: the memory this costs.
   // Blocks past the picture (MCU padding) stay zero.
@@ -178,14 +225,16 @@ export function transformJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, plan: Trans
     lastDc[c] = stores[c]![at]!;
   });
   const used = (counts: Uint32Array): boolean => counts.some((count) => count > 0);
-  const specs = [...dcCounts, ...acCounts].map((counts) => (used(counts) ? optimalSpec(counts) : { counts: new Uint8Array(16), symbols: new Uint8Array(0) }));
+  const specs = [...dcCounts, ...acCounts].map((counts) =>
+    used(counts) ? optimalSpec(counts) : { counts: new Uint8Array(16), symbols: new Uint8Array(0) },
+  );
   const codes = specs.map(codesOf) as [HuffmanCodes, HuffmanCodes, HuffmanCodes, HuffmanCodes];
   const out = new BitWriter(bytes.length);
   writeHeaders(out, jpeg, plan, width, height, specs);
   lastDc.fill(0);
   forEachBlock((c, at) => {
     const table = c === 0 ? 0 : 1;
-    writeBlock(stores[c]!, at, lastDc[c]!, codes[table]!, codes[table + 2]!, out);
+    writeBlock(stores[c]!, at, lastDc[c]!, codes[table], codes[table + 2]!, out);
     lastDc[c] = stores[c]![at]!;
   });
   out.flush();

@@ -64,7 +64,9 @@ function truncated(): UndecodableImageError {
 }
 
 function uint32(bytes: Uint8Array, at: number): number {
-  return (((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0)) >>> 0;
+  return (
+    (((bytes[at] ?? 0) << 24) | ((bytes[at + 1] ?? 0) << 16) | ((bytes[at + 2] ?? 0) << 8) | (bytes[at + 3] ?? 0)) >>> 0
+  );
 }
 
 function chunkType(bytes: Uint8Array, at: number): string {
@@ -81,8 +83,10 @@ function readHeader(data: Uint8Array): Header {
   };
   const depths = ALLOWED_DEPTHS[header.colorType];
   if (data.length < 13 || header.width === 0 || header.height === 0) throw corrupt('bad IHDR');
-  if (!depths?.includes(header.bitDepth)) throw corrupt(`colour type ${header.colorType} with bit depth ${header.bitDepth}`);
-  if (data[10] !== 0 || data[11] !== 0 || (data[12] ?? 0) > 1) throw corrupt('unknown compression, filter or interlace method');
+  if (!depths?.includes(header.bitDepth))
+    throw corrupt(`colour type ${header.colorType} with bit depth ${header.bitDepth}`);
+  if (data[10] !== 0 || data[11] !== 0 || (data[12] ?? 0) > 1)
+    throw corrupt('unknown compression, filter or interlace method');
   return header;
 }
 
@@ -241,7 +245,10 @@ function genericWriter(parts: PngParts, width: number): RowWriter {
   const hasAlpha = colorType === COLOR.grayAlpha || colorType === COLOR.rgba;
   const key = parts.transparentKey;
   const isKey = (row: Uint8Array, s: number): boolean =>
-    key !== null && (gray ? raw(row, s) === key[0] : raw(row, s) === key[0] && raw(row, s + 1) === key[1] && raw(row, s + 2) === key[2]);
+    key !== null &&
+    (gray
+      ? raw(row, s) === key[0]
+      : raw(row, s) === key[0] && raw(row, s + 1) === key[1] && raw(row, s + 2) === key[2]);
   return (row, pass, data, targetRow) => {
     for (let px = 0; px < pass.width; px++) {
       const o = (targetRow * width + pass.x0 + px * pass.dx) * 4;
@@ -357,13 +364,21 @@ export function decodePng(bytes: Uint8Array, sink: RowSink): void {
   const passes = passesOf(header);
   if (!header.interlaced) {
     const row = new Uint8Array(header.width * 4);
-    inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => {
-      write(scanline, pass, row, 0);
-      sink.accept(row, passY, 1);
-    }));
+    inflateInto(
+      parts.compressed,
+      new ScanlineAssembler(header, passes, (scanline, pass, passY) => {
+        write(scanline, pass, row, 0);
+        sink.accept(row, passY, 1);
+      }),
+    );
     return;
   }
   const image = allocatePixels(header.width, header.height);
-  inflateInto(parts.compressed, new ScanlineAssembler(header, passes, (scanline, pass, passY) => write(scanline, pass, image.data, pass.y0 + passY * pass.dy)));
+  inflateInto(
+    parts.compressed,
+    new ScanlineAssembler(header, passes, (scanline, pass, passY) =>
+      write(scanline, pass, image.data, pass.y0 + passY * pass.dy),
+    ),
+  );
   sink.accept(image.data, 0, header.height);
 }

@@ -61,7 +61,9 @@ function addRow(data: Uint8Array, row: number, width: number, fx: number, sums: 
   let o = 0;
   for (let x = 0; x < width; x += fx, o += 3) {
     const end = s + Math.min(fx, width - x) * 4;
-    let r = 0, g = 0, b = 0;
+    let r = 0,
+      g = 0,
+      b = 0;
     for (; s < end; s += 4) {
       r += data[s]!;
       g += data[s + 1]!;
@@ -158,7 +160,9 @@ function convolve(
     let o = line * outLineStride;
     for (let i = 0; i < starts.length; i++, o += outStep) {
       let s = base + starts[i]! * step;
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = i * taps, end = k + taps; k < end; k++, s += step) {
         const w = weights[k]!;
         if (w === 0) continue;
@@ -177,7 +181,16 @@ function convolve(
 /** Separable resampling to exactly width × height; Uint8ClampedArray rounds and clamps ringing. */
 export function resample(source: Pixels, width: number, height: number, filter: ResizeFilter): Pixels {
   const horizontal = new Uint8ClampedArray(width * source.height * 4);
-  convolve(source.data, horizontal, source.height, source.width * 4, width * 4, 4, 4, contributions(source.width, width, filter));
+  convolve(
+    source.data,
+    horizontal,
+    source.height,
+    source.width * 4,
+    width * 4,
+    4,
+    4,
+    contributions(source.width, width, filter),
+  );
   const out = new Uint8ClampedArray(width * height * 4);
   const rows = new Uint8Array(horizontal.buffer);
   convolve(rows, out, width, 4, 4, width * 4, width * 4, contributions(source.height, height, filter));

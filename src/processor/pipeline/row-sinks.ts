@@ -57,7 +57,9 @@ export class ResizingSink implements RowSink {
     this.pixels = allocatePixels(width, height);
     this.horizontal = contributions(sourceWidth, width, filter);
     this.vertical = contributions(sourceHeight, height, filter);
-    this.lastSourceRow = Int32Array.from(this.vertical.starts, (start) => Math.min(sourceHeight - 1, start + this.vertical.taps - 1));
+    this.lastSourceRow = Int32Array.from(this.vertical.starts, (start) =>
+      Math.min(sourceHeight - 1, start + this.vertical.taps - 1),
+    );
     this.ring = new Float64Array(this.vertical.taps * width * 3);
   }
 
@@ -77,7 +79,9 @@ export class ResizingSink implements RowSink {
     let o = slot * width * 3;
     for (let x = 0; x < width; x++, o += 3) {
       let s = from + starts[x]! * 4;
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = x * taps, end = k + taps; k < end; k++, s += 4) {
         const w = weights[k]!;
         if (w === 0) continue;
@@ -97,7 +101,9 @@ export class ResizingSink implements RowSink {
     const out = this.pixels.data;
     const rowStart = y * width * 4;
     for (let x = 0; x < width; x++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let k = 0; k < taps; k++) {
         const w = weights[y * taps + k]!;
         if (w === 0) continue;

@@ -56,7 +56,19 @@ const TEXT_TYPES: ReadonlySet<number> = new Set([TYPE.ascii, TYPE.undefined, TYP
 
 /** Bytes per value for each TIFF field type; unknown types are ignored. */
 const TYPE_SIZES: Readonly<Record<number, number>> = {
-  1: 1, 2: 1, 3: 2, 4: 4, 5: 8, 6: 1, 7: 1, 8: 2, 9: 4, 10: 8, 11: 4, 12: 8, 13: 4,
+  1: 1,
+  2: 1,
+  3: 2,
+  4: 4,
+  5: 8,
+  6: 1,
+  7: 1,
+  8: 2,
+  9: 4,
+  10: 8,
+  11: 4,
+  12: 8,
+  13: 4,
 };
 
 /** Long enough for any real make, model or lens name; caps what hostile data can make us decode. */
@@ -125,7 +137,11 @@ const utf8 = new TextDecoder();
 
 function cleanText(text: string): string | null {
   // Writers pad with NULs and spaces; control characters have no place in a display string.
-  const cleaned = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const cleaned = text
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what EXIF strings must lose
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cleaned === '' ? null : cleaned;
 }
 
@@ -235,11 +251,23 @@ function withoutExifHeader(block: Uint8Array): Uint8Array {
 }
 
 function readUint32BE(bytes: Uint8Array, offset: number): number {
-  return (((bytes[offset] ?? 0) << 24) | ((bytes[offset + 1] ?? 0) << 16) | ((bytes[offset + 2] ?? 0) << 8) | (bytes[offset + 3] ?? 0)) >>> 0;
+  return (
+    (((bytes[offset] ?? 0) << 24) |
+      ((bytes[offset + 1] ?? 0) << 16) |
+      ((bytes[offset + 2] ?? 0) << 8) |
+      (bytes[offset + 3] ?? 0)) >>>
+    0
+  );
 }
 
 function readUint32LE(bytes: Uint8Array, offset: number): number {
-  return (((bytes[offset + 3] ?? 0) << 24) | ((bytes[offset + 2] ?? 0) << 16) | ((bytes[offset + 1] ?? 0) << 8) | (bytes[offset] ?? 0)) >>> 0;
+  return (
+    (((bytes[offset + 3] ?? 0) << 24) |
+      ((bytes[offset + 2] ?? 0) << 16) |
+      ((bytes[offset + 1] ?? 0) << 8) |
+      (bytes[offset] ?? 0)) >>>
+    0
+  );
 }
 
 /** A truncated block is still returned (clipped), so that whatever arrived can be read. */
@@ -248,7 +276,7 @@ function clippedBlock(bytes: Uint8Array, start: number, end: number): Uint8Array
 }
 
 function findJpegExif(bytes: Uint8Array): Uint8Array | null {
-  for (let pos = 2; ; ) {
+  for (let pos = 2; ;) {
     const read = readSegmentAt(bytes, pos);
     if (!read.ok) return null;
     const { marker, payloadStart, end } = read.segment;
@@ -264,7 +292,7 @@ const PNG_SIGNATURE_LENGTH = 8;
 
 function findPngExif(bytes: Uint8Array): Uint8Array | null {
   // Chunks: 4-byte big-endian data length, 4-byte type, data, 4-byte CRC.
-  for (let pos = PNG_SIGNATURE_LENGTH; pos + 8 <= bytes.length; ) {
+  for (let pos = PNG_SIGNATURE_LENGTH; pos + 8 <= bytes.length;) {
     const dataStart = pos + 8;
     const dataEnd = dataStart + readUint32BE(bytes, pos);
     if (startsWithAscii(bytes, pos + 4, 'eXIf')) return withoutExifHeader(clippedBlock(bytes, dataStart, dataEnd));
@@ -278,7 +306,7 @@ const RIFF_HEADER_LENGTH = 12;
 
 function findWebpExif(bytes: Uint8Array): Uint8Array | null {
   // Chunks: FourCC, 4-byte little-endian size, data padded to an even length.
-  for (let pos = RIFF_HEADER_LENGTH; pos + 8 <= bytes.length; ) {
+  for (let pos = RIFF_HEADER_LENGTH; pos + 8 <= bytes.length;) {
     const dataStart = pos + 8;
     const size = readUint32LE(bytes, pos + 4);
     if (startsWithAscii(bytes, pos, 'EXIF')) return withoutExifHeader(clippedBlock(bytes, dataStart, dataStart + size));
@@ -303,12 +331,27 @@ export function readExif(bytes: Uint8Array): CameraExif {
 }
 
 /** The displayed size: orientations 5–8 turn the picture a quarter, swapping width and height. */
-export function orientedSize(width: number, height: number, orientation: Orientation): { width: number; height: number } {
+export function orientedSize(
+  width: number,
+  height: number,
+  orientation: Orientation,
+): { width: number; height: number } {
   return orientation >= 5 ? { width: height, height: width } : { width, height };
 }
 
 /** Trailing words that name the company rather than the brand, e.g. "OLYMPUS IMAGING CORP.". */
-const CORPORATE_WORDS = new Set(['corporation', 'corp', 'co', 'ltd', 'inc', 'company', 'imaging', 'optical', 'limited', 'gmbh']);
+const CORPORATE_WORDS = new Set([
+  'corporation',
+  'corp',
+  'co',
+  'ltd',
+  'inc',
+  'company',
+  'imaging',
+  'optical',
+  'limited',
+  'gmbh',
+]);
 
 function brandOf(make: string): string {
   const words = make.split(/[\s,]+/).filter((word) => word !== '');
@@ -319,7 +362,10 @@ function brandOf(make: string): string {
 }
 
 function lowerCaseWords(text: string): string[] {
-  return text.toLowerCase().split(/[\s,.]+/).filter((word) => word !== '');
+  return text
+    .toLowerCase()
+    .split(/[\s,.]+/)
+    .filter((word) => word !== '');
 }
 
 /**

@@ -12,18 +12,7 @@ export type SupportedImageFormat = 'jpeg' | 'png' | 'webp';
 
 /** Recognised only so that the rejection can say what the file was. */
 export type UnsupportedImageFormat =
-  | 'heic'
-  | 'heif'
-  | 'avif'
-  | 'jxl'
-  | 'gif'
-  | 'tiff'
-  | 'bmp'
-  | 'svg'
-  | 'xml'
-  | 'text'
-  | 'video'
-  | 'unknown';
+  'heic' | 'heif' | 'avif' | 'jxl' | 'gif' | 'tiff' | 'bmp' | 'svg' | 'xml' | 'text' | 'video' | 'unknown';
 
 /**
  * Width and height are as stored: for a JPEG whose EXIF orientation is 5–8 the displayed picture
@@ -216,7 +205,16 @@ const TEXT_WINDOW = 4096;
 /** Length of the UTF-8 sequence starting at `offset`, 0 if invalid; a sequence cut off by the window end counts as valid. */
 function utf8SequenceLength(bytes: Uint8Array, offset: number, limit: number): number {
   const lead = byteAt(bytes, offset);
-  const length = lead < 0x80 ? 1 : lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+  const length =
+    lead < 0x80
+      ? 1
+      : lead >= 0xc2 && lead <= 0xdf
+        ? 2
+        : lead >= 0xe0 && lead <= 0xef
+          ? 3
+          : lead >= 0xf0 && lead <= 0xf4
+            ? 4
+            : 0;
   for (let i = 1; i < length && offset + i < limit; i++) {
     if ((byteAt(bytes, offset + i) & 0xc0) !== 0x80) return 0;
   }
@@ -232,7 +230,7 @@ function isControlCharacter(byte: number): boolean {
 function looksLikeText(bytes: Uint8Array, from: number): boolean {
   const limit = Math.min(bytes.length, from + TEXT_WINDOW);
   if (limit <= from) return false;
-  for (let offset = from; offset < limit; ) {
+  for (let offset = from; offset < limit;) {
     if (isControlCharacter(byteAt(bytes, offset))) return false;
     const length = utf8SequenceLength(bytes, offset, limit);
     if (length === 0) return false;

@@ -39,9 +39,7 @@ export interface JpegSegment {
   end: number;
 }
 
-export type SegmentRead =
-  | { ok: true; segment: JpegSegment }
-  | { ok: false; problem: 'truncated' | 'corrupt' };
+export type SegmentRead = { ok: true; segment: JpegSegment } | { ok: false; problem: 'truncated' | 'corrupt' };
 
 export function isJpegStart(bytes: Uint8Array): boolean {
   return bytes[0] === 0xff && bytes[1] === MARKER.SOI;
@@ -127,8 +125,7 @@ function scanEntropyCodedData(bytes: Uint8Array, from: number): EntropyRun {
 }
 
 type JpegPart =
-  | { kind: 'segment'; segment: JpegSegment }
-  | { kind: 'entropy'; start: number; end: number; restartMarkers: number };
+  { kind: 'segment'; segment: JpegSegment } | { kind: 'entropy'; start: number; end: number; restartMarkers: number };
 
 interface JpegLayout {
   /** Everything from just after SOI up to and including EOI, in file order. */
@@ -179,8 +176,7 @@ export function hasEndOfImage(bytes: Uint8Array): boolean {
 }
 
 export type JpegIntegrity =
-  | { ok: true }
-  | { ok: false; problem: 'corrupt' | 'truncated' | 'missing-restart-intervals' };
+  { ok: true } | { ok: false; problem: 'corrupt' | 'truncated' | 'missing-restart-intervals' };
 
 interface FrameComponent {
   id: number;

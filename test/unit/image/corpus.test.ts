@@ -26,7 +26,14 @@ const CAMERA_CASES: CameraCase[] = [
     width: 100,
     height: 66,
     camera: 'NIKON D70',
-    exif: { make: 'NIKON CORPORATION', model: 'NIKON D70', fNumber: 9, exposureTime: '1/200', iso: 200, focalLength: 100 },
+    exif: {
+      make: 'NIKON CORPORATION',
+      model: 'NIKON D70',
+      fNumber: 9,
+      exposureTime: '1/200',
+      iso: 200,
+      focalLength: 100,
+    },
   },
   {
     file: 'cameras/Reconyx_HC500_Hyperfire.jpg',
@@ -68,7 +75,14 @@ const CAMERA_CASES: CameraCase[] = [
     width: 3648,
     height: 2736,
     camera: 'OLYMPUS u1020,S1020',
-    exif: { make: 'OLYMPUS IMAGING CORP.', model: 'u1020,S1020', fNumber: 3.5, exposureTime: '1/250', iso: 80, focalLength: 6.6 },
+    exif: {
+      make: 'OLYMPUS IMAGING CORP.',
+      model: 'u1020,S1020',
+      fNumber: 3.5,
+      exposureTime: '1/250',
+      iso: 80,
+      focalLength: 6.6,
+    },
   },
 ];
 
@@ -84,7 +98,7 @@ const ALL_JPEGS = [
 /** Marker codes of the segments before the first scan (valid files only). */
 function headerMarkers(jpeg: Uint8Array): number[] {
   const markers: number[] = [];
-  for (let pos = 2; pos + 3 < jpeg.length; ) {
+  for (let pos = 2; pos + 3 < jpeg.length;) {
     const marker = jpeg[pos + 1] ?? 0;
     markers.push(marker);
     if (marker === 0xda) break;
@@ -111,23 +125,29 @@ describe.skipIf(!corpusAvailable)('real camera files from ../shared/corpus', () 
   });
 
   describe('orientation', () => {
-    it.each(ORIENTATIONS)('landscape_%i.jpg carries its orientation and is wider than tall once oriented', async (n) => {
-      const bytes = await readCorpus(`orientation/landscape_${n}.jpg`);
-      const sniffed = sniffImage(bytes);
-      const { orientation } = readExif(bytes);
-      expect(orientation).toBe(n);
-      if (!sniffed.ok) throw new Error(`not sniffed: ${JSON.stringify(sniffed)}`);
-      expect(orientedSize(sniffed.width, sniffed.height, orientation)).toEqual({ width: 600, height: 450 });
-    });
+    it.each(ORIENTATIONS)(
+      'landscape_%i.jpg carries its orientation and is wider than tall once oriented',
+      async (n) => {
+        const bytes = await readCorpus(`orientation/landscape_${n}.jpg`);
+        const sniffed = sniffImage(bytes);
+        const { orientation } = readExif(bytes);
+        expect(orientation).toBe(n);
+        if (!sniffed.ok) throw new Error(`not sniffed: ${JSON.stringify(sniffed)}`);
+        expect(orientedSize(sniffed.width, sniffed.height, orientation)).toEqual({ width: 600, height: 450 });
+      },
+    );
 
-    it.each(ORIENTATIONS)('portrait_%i.jpg carries its orientation and is taller than wide once oriented', async (n) => {
-      const bytes = await readCorpus(`orientation/portrait_${n}.jpg`);
-      const sniffed = sniffImage(bytes);
-      const { orientation } = readExif(bytes);
-      expect(orientation).toBe(n);
-      if (!sniffed.ok) throw new Error(`not sniffed: ${JSON.stringify(sniffed)}`);
-      expect(orientedSize(sniffed.width, sniffed.height, orientation)).toEqual({ width: 450, height: 600 });
-    });
+    it.each(ORIENTATIONS)(
+      'portrait_%i.jpg carries its orientation and is taller than wide once oriented',
+      async (n) => {
+        const bytes = await readCorpus(`orientation/portrait_${n}.jpg`);
+        const sniffed = sniffImage(bytes);
+        const { orientation } = readExif(bytes);
+        expect(orientation).toBe(n);
+        if (!sniffed.ok) throw new Error(`not sniffed: ${JSON.stringify(sniffed)}`);
+        expect(orientedSize(sniffed.width, sniffed.height, orientation)).toEqual({ width: 450, height: 600 });
+      },
+    );
   });
 
   describe('unsupported and broken files', () => {

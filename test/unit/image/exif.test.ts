@@ -106,7 +106,9 @@ describe.each(['II', 'MM'] as const)('parseExifTiff with %s byte order', (byteOr
   });
 
   it('ignores an orientation entry with an unknown field type', () => {
-    const tiff = patchIfdEntry(buildExifTiff({ orientation: 6 }, byteOrder), 'ifd0', EXIF_TAG.orientation, { type: 99 });
+    const tiff = patchIfdEntry(buildExifTiff({ orientation: 6 }, byteOrder), 'ifd0', EXIF_TAG.orientation, {
+      type: 99,
+    });
     expect(parseExifTiff(tiff).orientation).toBe(1);
   });
 
@@ -120,7 +122,12 @@ describe.each(['II', 'MM'] as const)('parseExifTiff with %s byte order', (byteOr
 
   it('terminates and keeps IFD0 fields when the Exif IFD pointer loops back to IFD0', () => {
     const looped = patchIfdEntry(full, 'ifd0', EXIF_TAG.exifIfdPointer, { value: directoryOffset(full, 'ifd0') });
-    expect(parseExifTiff(looped)).toEqual({ ...DEFAULTS, orientation: 6, make: 'NIKON CORPORATION', model: 'NIKON D70' });
+    expect(parseExifTiff(looped)).toEqual({
+      ...DEFAULTS,
+      orientation: 6,
+      make: 'NIKON CORPORATION',
+      model: 'NIKON D70',
+    });
   });
 
   it('keeps IFD0 fields when the Exif IFD pointer points past the end of the data', () => {
@@ -239,7 +246,11 @@ describe('readExif: finding the EXIF block in each container', () => {
   });
 
   it('reads the big-endian EXIF chunk exiftool wrote into a real WebP', () => {
-    expect(readExif(tinyImage('webp-exif-5x3'))).toMatchObject({ orientation: 6, make: 'TestMake', exposureTime: '1/250' });
+    expect(readExif(tinyImage('webp-exif-5x3'))).toMatchObject({
+      orientation: 6,
+      make: 'TestMake',
+      exposureTime: '1/250',
+    });
   });
 
   it('reads a PNG eXIf chunk that wrongly keeps the "Exif\\0\\0" prefix', () => {
@@ -305,7 +316,10 @@ describe('orientedSize', () => {
   it.each([1, 2, 3, 4] as Orientation[])('keeps 600x450 for orientation %i', (orientation) => {
     expect(orientedSize(600, 450, orientation)).toEqual({ width: 600, height: 450 });
   });
-  it.each([5, 6, 7, 8] as Orientation[])('swaps 450x600 to 600x450 for orientation %i, a quarter turn', (orientation) => {
-    expect(orientedSize(450, 600, orientation)).toEqual({ width: 600, height: 450 });
-  });
+  it.each([5, 6, 7, 8] as Orientation[])(
+    'swaps 450x600 to 600x450 for orientation %i, a quarter turn',
+    (orientation) => {
+      expect(orientedSize(450, 600, orientation)).toEqual({ width: 600, height: 450 });
+    },
+  );
 });

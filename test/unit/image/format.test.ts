@@ -15,7 +15,11 @@ function uint32BE(value: number): Uint8Array {
 
 const PNG_SIGNATURE = u8(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
-function pngHeader(width: number, height: number, options: { chunkType?: string; chunkLength?: number } = {}): Uint8Array {
+function pngHeader(
+  width: number,
+  height: number,
+  options: { chunkType?: string; chunkLength?: number } = {},
+): Uint8Array {
   return concatBytes(
     PNG_SIGNATURE,
     uint32BE(options.chunkLength ?? 13),
@@ -40,7 +44,18 @@ function webp(chunkType: string, chunkData: Uint8Array): Uint8Array {
 }
 
 function vp8KeyFrame(widthField: number, heightField: number): Uint8Array {
-  return u8(0x10, 0x02, 0x00, 0x9d, 0x01, 0x2a, widthField & 0xff, widthField >> 8, heightField & 0xff, heightField >> 8);
+  return u8(
+    0x10,
+    0x02,
+    0x00,
+    0x9d,
+    0x01,
+    0x2a,
+    widthField & 0xff,
+    widthField >> 8,
+    heightField & 0xff,
+    heightField >> 8,
+  );
 }
 
 function vp8lHeader(width: number, height: number, version = 0): Uint8Array {
@@ -103,7 +118,10 @@ describe('sniffImage: supported formats and their dimensions', () => {
   });
 
   it('ignores the VP8 upscaling bits above the 14-bit width and height', () => {
-    expect(sniffImage(webp('VP8 ', vp8KeyFrame(0xc000 | 640, 0x4000 | 480)))).toMatchObject({ width: 640, height: 480 });
+    expect(sniffImage(webp('VP8 ', vp8KeyFrame(0xc000 | 640, 0x4000 | 480)))).toMatchObject({
+      width: 640,
+      height: 480,
+    });
   });
 
   it('accepts a PNG width of 2^31-1 and rejects 2^31 as corrupt', () => {
@@ -173,7 +191,9 @@ describe('sniffImage: JPEG marker walk', () => {
 
   it('reports corrupt for a segment length below 2, a stray byte where a marker belongs, and FF00 in the header', () => {
     expect(sniffImage(concatBytes(SOI, u8(0xff, 0xe1, 0x00, 0x01)))).toMatchObject({ reason: 'corrupt' });
-    expect(sniffImage(concatBytes(SOI, JFIF_APP0, u8(0x12), frameHeader(0xc0, 1, 1)))).toMatchObject({ reason: 'corrupt' });
+    expect(sniffImage(concatBytes(SOI, JFIF_APP0, u8(0x12), frameHeader(0xc0, 1, 1)))).toMatchObject({
+      reason: 'corrupt',
+    });
     expect(sniffImage(concatBytes(SOI, u8(0xff, 0x00)))).toMatchObject({ reason: 'corrupt' });
   });
 
@@ -302,6 +322,10 @@ describe('sniffImage: unsupported formats are named', () => {
   });
 
   it('says truncated, not unsupported, for a WebP cut right after its RIFF header', () => {
-    expect(sniffImage(tinyImage('webp-vp8-5x3').subarray(0, 12))).toEqual({ ok: false, reason: 'truncated', format: 'webp' });
+    expect(sniffImage(tinyImage('webp-vp8-5x3').subarray(0, 12))).toEqual({
+      ok: false,
+      reason: 'truncated',
+      format: 'webp',
+    });
   });
 });

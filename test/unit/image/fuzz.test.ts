@@ -92,25 +92,28 @@ describe('fuzzing: no input makes any image function throw', () => {
     for (let i = 0; i < 300; i++) exerciseEverything(mutate(random, original));
   });
 
-  it.each(['II', 'MM'] as const)('survives 2000 mutations of a full %s EXIF block, bare and inside a JPEG', (byteOrder) => {
-    const random = seededRandom(4);
-    const fixture = {
-      orientation: 6,
-      make: 'Canon',
-      model: 'Canon EOS 40D',
-      lensModel: 'EF 50mm',
-      fNumber: [18, 10] as const,
-      exposureTime: [1, 60] as const,
-      iso: 800,
-      focalLength: [50, 1] as const,
-      gps: { latitude: -33.9, longitude: 151.2 },
-      makerNote: randomBytes(random, 40),
-    };
-    const tiff = buildExifTiff(fixture, byteOrder);
-    const jpeg = withExif(tinyImage('jpeg-baseline-5x3'), buildExifApp1(fixture, byteOrder));
-    for (let i = 0; i < 2000; i++) {
-      expectSaneExif(parseExifTiff(mutate(random, tiff)));
-      exerciseEverything(mutate(random, jpeg));
-    }
-  });
+  it.each(['II', 'MM'] as const)(
+    'survives 2000 mutations of a full %s EXIF block, bare and inside a JPEG',
+    (byteOrder) => {
+      const random = seededRandom(4);
+      const fixture = {
+        orientation: 6,
+        make: 'Canon',
+        model: 'Canon EOS 40D',
+        lensModel: 'EF 50mm',
+        fNumber: [18, 10] as const,
+        exposureTime: [1, 60] as const,
+        iso: 800,
+        focalLength: [50, 1] as const,
+        gps: { latitude: -33.9, longitude: 151.2 },
+        makerNote: randomBytes(random, 40),
+      };
+      const tiff = buildExifTiff(fixture, byteOrder);
+      const jpeg = withExif(tinyImage('jpeg-baseline-5x3'), buildExifApp1(fixture, byteOrder));
+      for (let i = 0; i < 2000; i++) {
+        expectSaneExif(parseExifTiff(mutate(random, tiff)));
+        exerciseEverything(mutate(random, jpeg));
+      }
+    },
+  );
 });

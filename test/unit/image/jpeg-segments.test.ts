@@ -38,7 +38,7 @@ interface HeaderSegment {
 /** A deliberately naive walk (valid files only) kept independent of the code under test. */
 function headerSegments(jpeg: Uint8Array): HeaderSegment[] {
   const segments: HeaderSegment[] = [];
-  for (let pos = 2; pos < jpeg.length; ) {
+  for (let pos = 2; pos < jpeg.length;) {
     const marker = jpeg[pos + 1] ?? 0;
     const end = pos + 2 + (((jpeg[pos + 2] ?? 0) << 8) | (jpeg[pos + 3] ?? 0));
     segments.push({ marker, start: pos, end });
@@ -87,7 +87,10 @@ function withoutRange(bytes: Uint8Array, from: number, to: number): Uint8Array {
   return concatBytes(bytes.subarray(0, from), bytes.subarray(to));
 }
 
-const ICC_APP2 = buildJpegSegment(0xe2, concatBytes(textBytes('ICC_PROFILE\0'), u8(1, 1), textBytes('fake icc profile body')));
+const ICC_APP2 = buildJpegSegment(
+  0xe2,
+  concatBytes(textBytes('ICC_PROFILE\0'), u8(1, 1), textBytes('fake icc profile body')),
+);
 const MPF_APP2 = buildJpegSegment(0xe2, textBytes('MPF\0MM\0*\0\0\0\x08 secondary image index'));
 const PHOTOSHOP_APP13 = buildJpegSegment(0xed, textBytes('Photoshop 3.0\x008BIM\x04\x04 IPTC By-line: Jane Doe'));
 const ADOBE_APP14 = buildJpegSegment(0xee, concatBytes(textBytes('Adobe'), u8(0, 100, 0, 0, 0, 0, 1)));
@@ -99,7 +102,12 @@ function everyKindOfMetadata(jpeg: Uint8Array): Uint8Array {
   return withSegments(
     jpeg,
     JFXX_APP0,
-    buildExifApp1({ orientation: 6, make: 'NIKON', gps: { latitude: 1.5, longitude: 2.5 }, makerNote: textBytes('MKN') }),
+    buildExifApp1({
+      orientation: 6,
+      make: 'NIKON',
+      gps: { latitude: 1.5, longitude: 2.5 },
+      makerNote: textBytes('MKN'),
+    }),
     buildXmpApp1(),
     ICC_APP2,
     MPF_APP2,

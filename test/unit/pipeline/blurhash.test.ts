@@ -21,7 +21,9 @@ function readHash(hash: string) {
   const dc: Rgb = [dcValue >> 16, (dcValue >> 8) & 255, dcValue & 255];
   const ac = Array.from({ length: componentsX * componentsY - 1 }, (_, i) => {
     const value = decode83(hash.slice(6 + i * 2, 8 + i * 2));
-    return [Math.floor(value / 361), Math.floor(value / 19) % 19, value % 19].map((q) => Math.sign(q - 9) * ((q - 9) / 9) ** 2 * maximum);
+    return [Math.floor(value / 361), Math.floor(value / 19) % 19, value % 19].map(
+      (q) => Math.sign(q - 9) * ((q - 9) / 9) ** 2 * maximum,
+    );
   });
   return { componentsX, componentsY, dc, ac, length: hash.length };
 }
@@ -35,8 +37,16 @@ describe('BlurHash', () => {
   });
 
   it('uses 4 components along the long side and 3 along the short', () => {
-    expect(readHash(encodeBlurhash(solidPicture(40, 30, [9, 9, 9])))).toMatchObject({ componentsX: 4, componentsY: 3, length: 28 });
-    expect(readHash(encodeBlurhash(solidPicture(30, 40, [9, 9, 9])))).toMatchObject({ componentsX: 3, componentsY: 4, length: 28 });
+    expect(readHash(encodeBlurhash(solidPicture(40, 30, [9, 9, 9])))).toMatchObject({
+      componentsX: 4,
+      componentsY: 3,
+      length: 28,
+    });
+    expect(readHash(encodeBlurhash(solidPicture(30, 40, [9, 9, 9])))).toMatchObject({
+      componentsX: 3,
+      componentsY: 4,
+      length: 28,
+    });
   });
 
   it('is computed on the upright image and decodes to plausible colours', async () => {

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
 import { withJpegEncoder } from '../../../src/processor/pipeline/codecs';
 import { UndecodableImageError } from '../../../src/processor/pipeline/errors';
-import { decodeBaselineJpeg, readBaselineHeader, scaledSize, type DctScale } from '../../../src/processor/pipeline/jpeg-decoder';
+import {
+  decodeBaselineJpeg,
+  readBaselineHeader,
+  scaledSize,
+  type DctScale,
+} from '../../../src/processor/pipeline/jpeg-decoder';
 import { boxShrink } from '../../../src/processor/pipeline/resize';
 import { PixelsSink } from '../../../src/processor/pipeline/row-sinks';
 import { corpusAvailable, readCorpus } from '../../fixtures/corpus';
@@ -37,7 +42,10 @@ function decodeOurs(bytes: Uint8Array, scale: DctScale = 8): RgbaImage {
 }
 
 /** mozjpeg-encoded test files with the given chroma subsampling factor (1 = 4:4:4, 2 = 4:2:0) or grey. */
-async function mozjpegFile(picture: RgbaImage, options: { chromaSubsample?: number; grey?: boolean } = {}): Promise<Uint8Array> {
+async function mozjpegFile(
+  picture: RgbaImage,
+  options: { chromaSubsample?: number; grey?: boolean } = {},
+): Promise<Uint8Array> {
   return withJpegEncoder(({ codec }) =>
     codec
       .encode(picture.data, picture.width, picture.height, {
@@ -67,7 +75,12 @@ describe('baseline JPEG decoder', () => {
     ['4:4:4', { chromaSubsample: 1 }],
     ['grey', { grey: true }],
   ] as const)('decodes %s like mozjpeg, at sizes that are not whole blocks', async (_, options) => {
-    for (const [width, height] of [[517, 311], [16, 16], [1, 1], [33, 7]] as const) {
+    for (const [width, height] of [
+      [517, 311],
+      [16, 16],
+      [1, 1],
+      [33, 7],
+    ] as const) {
       const file = await mozjpegFile(photoLikePicture(width, height), options);
       expect(psnr(decodeOurs(file), await decodeJpeg(file)), `${width}×${height}`).toBeGreaterThan(45);
     }
@@ -77,7 +90,12 @@ describe('baseline JPEG decoder', () => {
   // original is re-encoded at 4:2:0, and averaging repeated samples gives back the stored chroma
   // exactly. So luma is compared exactly, and colour only in a photo, where it is smooth.
   it('decodes 4:2:0 like mozjpeg: the same luma, and colour within the upsampling difference', async () => {
-    for (const [width, height] of [[517, 311], [16, 16], [1, 1], [33, 7]] as const) {
+    for (const [width, height] of [
+      [517, 311],
+      [16, 16],
+      [1, 1],
+      [33, 7],
+    ] as const) {
       const file = await mozjpegFile(photoLikePicture(width, height), { chromaSubsample: 2 });
       const [ours, theirs] = [decodeOurs(file), await decodeJpeg(file)];
       expect(psnr(luma(ours), luma(theirs)), `${width}×${height}`).toBeGreaterThan(45);
@@ -92,23 +110,29 @@ describe('baseline JPEG decoder', () => {
     ['jpeg-exiftool-mm-5x3', 'luma', 35],
     ['jpeg-restart-40x24', 'luma', 45],
     ['jpeg-rgb-adobe-5x3', 'colour', 45],
-  ] as [TinyImageName, 'luma' | 'colour', number][])('decodes %s (restart markers, Adobe RGB, EXIF) like mozjpeg (%s)', async (name, compare, minimum) => {
-    const file = tinyImage(name);
-    const [ours, theirs] = [decodeOurs(file), await decodeJpeg(file)];
-    expect(compare === 'luma' ? psnr(luma(ours), luma(theirs)) : psnr(ours, theirs)).toBeGreaterThan(minimum);
-  });
+  ] as [TinyImageName, 'luma' | 'colour', number][])(
+    'decodes %s (restart markers, Adobe RGB, EXIF) like mozjpeg (%s)',
+    async (name, compare, minimum) => {
+      const file = tinyImage(name);
+      const [ours, theirs] = [decodeOurs(file), await decodeJpeg(file)];
+      expect(compare === 'luma' ? psnr(luma(ours), luma(theirs)) : psnr(ours, theirs)).toBeGreaterThan(minimum);
+    },
+  );
 
   it('leaves progressive JPEGs to mozjpeg', () => {
     expect(readBaselineHeader(tinyImage('jpeg-progressive-5x3'))).toMatchObject({ ok: false });
   });
 
-  it.each([4, 2, 1] as DctScale[])('decodes at %i/8 of the size in the DCT domain, close to a box-averaged full decode', async (scale) => {
-    const file = await mozjpegFile(photoLikePicture(1203, 797));
-    const ours = decodeOurs(file, scale);
-    expect([ours.width, ours.height]).toEqual([scaledSize(1203, scale), scaledSize(797, scale)]);
-    const reference = boxShrink(await decodeJpeg(file), 8 / scale, 8 / scale);
-    expect(psnr(ours, reference)).toBeGreaterThan(30);
-  });
+  it.each([4, 2, 1] as DctScale[])(
+    'decodes at %i/8 of the size in the DCT domain, close to a box-averaged full decode',
+    async (scale) => {
+      const file = await mozjpegFile(photoLikePicture(1203, 797));
+      const ours = decodeOurs(file, scale);
+      expect([ours.width, ours.height]).toEqual([scaledSize(1203, scale), scaledSize(797, scale)]);
+      const reference = boxShrink(await decodeJpeg(file), 8 / scale, 8 / scale);
+      expect(psnr(ours, reference)).toBeGreaterThan(30);
+    },
+  );
 
   it('refuses scan data that ends early, even when the file still ends in EOI', async () => {
     const file = await mozjpegFile(photoLikePicture(400, 300));
@@ -126,13 +150,16 @@ describe('baseline JPEG decoder', () => {
 });
 
 describe.skipIf(!corpusAvailable)('baseline JPEG decoder on camera files', () => {
-  it.each(['cameras/Reconyx_HC500_Hyperfire.jpg', 'cameras/fujifilm-dx10.jpg', 'cameras/jolla.jpg', 'gps/DSCN0010.jpg', 'cameras/Canon_40D.jpg'])(
-    '%s decodes like mozjpeg',
-    async (path) => {
-      const file = await readCorpus(path);
-      const [ours, theirs] = [decodeOurs(file), await decodeJpeg(file)];
-      expect(psnr(luma(ours), luma(theirs))).toBeGreaterThan(45);
-      expect(psnr(ours, theirs)).toBeGreaterThan(36);
-    },
-  );
+  it.each([
+    'cameras/Reconyx_HC500_Hyperfire.jpg',
+    'cameras/fujifilm-dx10.jpg',
+    'cameras/jolla.jpg',
+    'gps/DSCN0010.jpg',
+    'cameras/Canon_40D.jpg',
+  ])('%s decodes like mozjpeg', async (path) => {
+    const file = await readCorpus(path);
+    const [ours, theirs] = [decodeOurs(file), await decodeJpeg(file)];
+    expect(psnr(luma(ours), luma(theirs))).toBeGreaterThan(45);
+    expect(psnr(ours, theirs)).toBeGreaterThan(36);
+  });
 });

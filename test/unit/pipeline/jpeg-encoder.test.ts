@@ -16,7 +16,10 @@ function psnr(a: RgbaImage, b: RgbaImage): number {
 
 describe('baseline JPEG encoder', () => {
   /** Fidelity relative to mozjpeg at the same quality and subsampling, decoded the same way. */
-  async function fidelityAgainstMozjpeg(picture: RgbaImage, quality: number): Promise<{ ours: number; mozjpeg: number }> {
+  async function fidelityAgainstMozjpeg(
+    picture: RgbaImage,
+    quality: number,
+  ): Promise<{ ours: number; mozjpeg: number }> {
     return {
       ours: psnr(await decodeJpeg(encodeJpeg(picture, quality)), picture),
       mozjpeg: psnr(await decodeJpeg(await encodeTestJpeg(picture, quality)), picture),
@@ -24,7 +27,13 @@ describe('baseline JPEG encoder', () => {
   }
 
   it('encodes as faithfully as mozjpeg at quality 90, at sizes that are not whole blocks', async () => {
-    for (const [width, height] of [[333, 217], [17, 9], [1, 1], [16, 16], [1025, 3]] as const) {
+    for (const [width, height] of [
+      [333, 217],
+      [17, 9],
+      [1, 1],
+      [16, 16],
+      [1025, 3],
+    ] as const) {
       const picture = photoLikePicture(width, height);
       const decoded = await decodeJpeg(encodeJpeg(picture, 90));
       expect([decoded.width, decoded.height]).toEqual([width, height]);
@@ -46,14 +55,27 @@ describe('baseline JPEG encoder', () => {
     expect(ours).toBeGreaterThan(mozjpeg - 1);
   });
 
-  it.each([1, 2, 3, 4, 5, 6, 7, 8] as Orientation[])('reading through orientation walk %i gives the bytes of encoding the turned copy', (orientation) => {
-    const picture = photoLikePicture(75, 41);
-    const walked = encodeJpeg(picture, 85, orientedWalk(picture.width, picture.height, orientation));
-    expect(sameBytes(walked, encodeJpeg(orient(picture, orientation), 85))).toBe(true);
-  });
+  it.each([1, 2, 3, 4, 5, 6, 7, 8] as Orientation[])(
+    'reading through orientation walk %i gives the bytes of encoding the turned copy',
+    (orientation) => {
+      const picture = photoLikePicture(75, 41);
+      const walked = encodeJpeg(picture, 85, orientedWalk(picture.width, picture.height, orientation));
+      expect(sameBytes(walked, encodeJpeg(orient(picture, orientation), 85))).toBe(true);
+    },
+  );
 
   it('writes JFIF, tables, frame and scan, nothing else', () => {
     const markers = headerMarkers(encodeJpeg(photoLikePicture(64, 64), 80));
-    expect(markers).toEqual([MARKER.APP0, MARKER.DQT, MARKER.DQT, 0xc0, MARKER.DHT, MARKER.DHT, MARKER.DHT, MARKER.DHT, MARKER.SOS]);
+    expect(markers).toEqual([
+      MARKER.APP0,
+      MARKER.DQT,
+      MARKER.DQT,
+      0xc0,
+      MARKER.DHT,
+      MARKER.DHT,
+      MARKER.DHT,
+      MARKER.DHT,
+      MARKER.SOS,
+    ]);
   });
 });

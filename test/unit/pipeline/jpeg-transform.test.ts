@@ -8,7 +8,10 @@ import { MARKER } from '../../../src/shared/image/jpeg-segments';
 import { photoLikePicture, type RgbaImage } from '../../fixtures/images/patterns';
 import { decodeJpeg, headerMarkers } from './support';
 
-async function baselineJpeg(picture: RgbaImage, options: { chromaSubsample?: number; grey?: boolean } = {}): Promise<Uint8Array> {
+async function baselineJpeg(
+  picture: RgbaImage,
+  options: { chromaSubsample?: number; grey?: boolean } = {},
+): Promise<Uint8Array> {
   return withJpegEncoder(({ codec }) =>
     codec
       .encode(picture.data, picture.width, picture.height, {
@@ -33,7 +36,8 @@ function transform(file: Uint8Array, orientation: Orientation) {
 
 function crop(image: RgbaImage, width: number, height: number): RgbaImage {
   const data = new Uint8Array(width * height * 4);
-  for (let y = 0; y < height; y++) data.set(image.data.subarray(y * image.width * 4, (y * image.width + width) * 4), y * width * 4);
+  for (let y = 0; y < height; y++)
+    data.set(image.data.subarray(y * image.width * 4, (y * image.width + width) * 4), y * width * 4);
   return { data, width, height };
 }
 
@@ -57,7 +61,10 @@ describe('lossless JPEG orientation', () => {
     for (const orientation of ORIENTATIONS) {
       const turned = transform(file, orientation);
       // The same coefficients, moved: only the decoder's rounding and chroma interpolation may differ.
-      expect(largestDifference(await decodeJpeg(turned.bytes), orient(decoded, orientation)), `orientation ${orientation}`).toBeLessThanOrEqual(3);
+      expect(
+        largestDifference(await decodeJpeg(turned.bytes), orient(decoded, orientation)),
+        `orientation ${orientation}`,
+      ).toBeLessThanOrEqual(3);
     }
   });
 
@@ -65,21 +72,43 @@ describe('lossless JPEG orientation', () => {
     // 170 × 100 at 4:2:0: neither side is a multiple of 16.
     const file = await baselineJpeg(photoLikePicture(170, 100));
     const decoded = await decodeJpeg(file);
-    const expected: Record<number, [number, number]> = { 2: [160, 100], 3: [160, 96], 4: [170, 96], 5: [100, 170], 6: [96, 170], 7: [96, 160], 8: [100, 160] };
+    const expected: Record<number, [number, number]> = {
+      2: [160, 100],
+      3: [160, 96],
+      4: [170, 96],
+      5: [100, 170],
+      6: [96, 170],
+      7: [96, 160],
+      8: [100, 160],
+    };
     for (const orientation of ORIENTATIONS) {
       const turned = transform(file, orientation);
       expect([turned.width, turned.height], `orientation ${orientation}`).toEqual(expected[orientation]);
       // What remains is the stored picture without the trimmed right or bottom edge, turned. Next
       // to the cut, the decoder's chroma interpolation has lost a neighbour: a few levels there.
-      const kept = orientation >= 5 ? crop(decoded, turned.height, turned.width) : crop(decoded, turned.width, turned.height);
-      expect(largestDifference(await decodeJpeg(turned.bytes), orient(kept, orientation)), `orientation ${orientation}`).toBeLessThanOrEqual(8);
+      const kept =
+        orientation >= 5 ? crop(decoded, turned.height, turned.width) : crop(decoded, turned.width, turned.height);
+      expect(
+        largestDifference(await decodeJpeg(turned.bytes), orient(kept, orientation)),
+        `orientation ${orientation}`,
+      ).toBeLessThanOrEqual(8);
     }
   });
 
   it('writes JFIF, tables, frame and scan, nothing else, about the size of the source', async () => {
     const file = await baselineJpeg(photoLikePicture(320, 240));
     const turned = transform(file, 6);
-    expect(headerMarkers(turned.bytes)).toEqual([MARKER.APP0, MARKER.DQT, MARKER.DQT, 0xc0, MARKER.DHT, MARKER.DHT, MARKER.DHT, MARKER.DHT, MARKER.SOS]);
+    expect(headerMarkers(turned.bytes)).toEqual([
+      MARKER.APP0,
+      MARKER.DQT,
+      MARKER.DQT,
+      0xc0,
+      MARKER.DHT,
+      MARKER.DHT,
+      MARKER.DHT,
+      MARKER.DHT,
+      MARKER.SOS,
+    ]);
     // Not smaller: mozjpeg chose its coefficients (trellis) for the unturned zigzag runs.
     expect(Math.abs(turned.bytes.length / file.length - 1)).toBeLessThan(0.05);
   });

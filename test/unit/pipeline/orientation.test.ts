@@ -19,11 +19,16 @@ const TOLERANCE = 12;
  */
 async function cameraFile(orientation: number, progressive = false): Promise<Uint8Array> {
   const stored = storedForOrientation(UPRIGHT, orientation);
-  return withExif(await encodeTestJpeg(stored, 92, { progressive }), buildExifApp1({ orientation, make: 'Test', model: 'Orientation' }));
+  return withExif(
+    await encodeTestJpeg(stored, 92, { progressive }),
+    buildExifApp1({ orientation, make: 'Test', model: 'Orientation' }),
+  );
 }
 
 async function variantGrids(result: PipelineResult): Promise<Record<(typeof VARIANTS)[number], Rgb[]>> {
-  const grids = await Promise.all(VARIANTS.map(async (name) => gridMeans(await decodeJpeg(result[name].bytes), ...GRID)));
+  const grids = await Promise.all(
+    VARIANTS.map(async (name) => gridMeans(await decodeJpeg(result[name].bytes), ...GRID)),
+  );
   return { thumbnail: grids[0]!, display: grids[1]!, original: grids[2]! };
 }
 
@@ -36,10 +41,19 @@ describe('EXIF orientation', () => {
 
   it('leaves orientation 1 as the source picture', () => {
     const source = gridMeans(UPRIGHT, ...GRID);
-    for (const name of VARIANTS) expect(largestCellDifference(uprightGrids[name], source), name).toBeLessThanOrEqual(TOLERANCE);
+    for (const name of VARIANTS)
+      expect(largestCellDifference(uprightGrids[name], source), name).toBeLessThanOrEqual(TOLERANCE);
   });
 
-  it.each([2, 3, 4, 5, 6, 7, 8].flatMap((orientation) => [[orientation, 'baseline'], [orientation, 'progressive']] as const))(
+  it.each(
+    [2, 3, 4, 5, 6, 7, 8].flatMap(
+      (orientation) =>
+        [
+          [orientation, 'baseline'],
+          [orientation, 'progressive'],
+        ] as const,
+    ),
+  )(
     'turns orientation %i (%s) upright in every variant, pixel for pixel like orientation 1',
     async (orientation, kind) => {
       const result = await processImage(await cameraFile(orientation, kind === 'progressive'), 'jpeg', orientation);
@@ -47,8 +61,14 @@ describe('EXIF orientation', () => {
       const grids = await variantGrids(result);
       for (const name of VARIANTS) {
         const decoded = await decodeJpeg(result[name].bytes);
-        expect([decoded.width, decoded.height, result[name].width, result[name].height], name).toEqual([...EXPECTED_SIZES[name], ...EXPECTED_SIZES[name]]);
-        expect(largestCellDifference(grids[name], uprightGrids[name]), `${name} of orientation ${orientation}`).toBeLessThanOrEqual(TOLERANCE);
+        expect([decoded.width, decoded.height, result[name].width, result[name].height], name).toEqual([
+          ...EXPECTED_SIZES[name],
+          ...EXPECTED_SIZES[name],
+        ]);
+        expect(
+          largestCellDifference(grids[name], uprightGrids[name]),
+          `${name} of orientation ${orientation}`,
+        ).toBeLessThanOrEqual(TOLERANCE);
       }
     },
   );
@@ -63,7 +83,9 @@ describe('EXIF orientation', () => {
 
   it('treats an out-of-range orientation as upright', async () => {
     const result = await processImage(await cameraFile(1), 'jpeg', 0);
-    expect(largestCellDifference(await variantGrids(result).then((g) => g.display), uprightGrids.display)).toBeLessThanOrEqual(TOLERANCE);
+    expect(
+      largestCellDifference(await variantGrids(result).then((g) => g.display), uprightGrids.display),
+    ).toBeLessThanOrEqual(TOLERANCE);
   });
 });
 

@@ -17,7 +17,8 @@ function testPicture(options: PngOptions): RgbaImage {
   const picture = options.colourType === 'palette' ? quadrantPicture(37, 23) : photoLikePicture(37, 23);
   const withAlpha = options.colourType === 'rgba' || options.colourType === 'gray-alpha';
   // A palette holds at most 16 entries at 4 bits: three alpha levels over the quadrants' five colours.
-  const alphaAt = (i: number): number => (withAlpha ? (i * 7) % 256 : options.colourType === 'palette' ? ((i >> 2) % 3) * 127 : 255);
+  const alphaAt = (i: number): number =>
+    withAlpha ? (i * 7) % 256 : options.colourType === 'palette' ? ((i >> 2) % 3) * 127 : 255;
   for (let i = 3; i < picture.data.length; i += 4) picture.data[i] = alphaAt(i);
   return picture;
 }
@@ -43,7 +44,7 @@ const CASES: PngOptions[] = [
 async function decodeAll(png: Uint8Array): Promise<RgbaImage> {
   const { width, height } = readPngInfo(png);
   const sink = new PixelsSink(width, height);
-  await decodePng(png, sink);
+  decodePng(png, sink);
   return sink.pixels;
 }
 
@@ -57,7 +58,12 @@ describe('PNG decoder', () => {
         const reference = referenceDecode(png);
         expect([ours.width, ours.height]).toEqual([reference.width, reference.height]);
         // The reference keeps 16-bit samples' high byte too, and expands low bit depths the same way.
-        expect(sameBytes(ours.data, new Uint8Array(reference.data.buffer, reference.data.byteOffset, reference.data.byteLength))).toBe(true);
+        expect(
+          sameBytes(
+            ours.data,
+            new Uint8Array(reference.data.buffer, reference.data.byteOffset, reference.data.byteLength),
+          ),
+        ).toBe(true);
       });
     }
   }

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { FULL_DECODE_MAX_PIXELS, MAX_PIXELS, processImage, setPipelineProbe, UndecodableImageError, type UndecodableReason } from '../../../src/processor/pipeline/index';
+import {
+  FULL_DECODE_MAX_PIXELS,
+  MAX_PIXELS,
+  processImage,
+  setPipelineProbe,
+  UndecodableImageError,
+  type UndecodableReason,
+} from '../../../src/processor/pipeline/index';
 import { isStartOfFrame, readSegmentAt } from '../../../src/shared/image/jpeg-segments';
 import { corpusAvailable, readCorpus } from '../../fixtures/corpus';
 import { photoLikePicture, solidPicture } from '../../fixtures/images/patterns';
@@ -46,7 +53,9 @@ describe('images the processor refuses', () => {
   });
 
   it.skipIf(!corpusAvailable)('refuses the corpus’s 12 MP photo whose data ends early', async () => {
-    expect(await refusal(processImage(await readCorpus('broken/corrupted.jpg'), 'jpeg', 1))).toMatch(/truncated|corrupt/);
+    expect(await refusal(processImage(await readCorpus('broken/corrupted.jpg'), 'jpeg', 1))).toMatch(
+      /truncated|corrupt/,
+    );
   });
 
   it(`refuses more than ${MAX_PIXELS / 1e6} megapixels from the header, before any decoder exists`, async () => {
@@ -67,13 +76,22 @@ describe('images the processor refuses', () => {
   it(`refuses more than ${FULL_DECODE_MAX_PIXELS / 1e6} megapixels for files only a whole-image decoder reads`, async () => {
     setPipelineProbe({ codecReturned: (codec) => codecsUsed.push(codec) });
     const side = Math.ceil(Math.sqrt(FULL_DECODE_MAX_PIXELS)) + 1;
-    const progressive = withClaimedSize(await encodeTestJpeg(solidPicture(64, 64, [0, 0, 0]), 90, { progressive: true }), side, side);
+    const progressive = withClaimedSize(
+      await encodeTestJpeg(solidPicture(64, 64, [0, 0, 0]), 90, { progressive: true }),
+      side,
+      side,
+    );
     codecsUsed.length = 0;
     expect(await refusal(processImage(progressive, 'jpeg', 1))).toBe('too-many-pixels');
     // Interlaced PNG.
     const png = await encodePng(solidPicture(16, 16, [0, 0, 0]), { colourType: 'rgb', interlaced: true });
-    const ihdr = pngChunk('IHDR', Uint8Array.from([0, 0, side >> 8, side & 0xff, 0, 0, side >> 8, side & 0xff, 8, 2, 0, 0, 1]));
-    expect(await refusal(processImage(new Uint8Array([...png.subarray(0, 8), ...ihdr, ...png.subarray(8 + 25)]), 'png', 1))).toBe('too-many-pixels');
+    const ihdr = pngChunk(
+      'IHDR',
+      Uint8Array.from([0, 0, side >> 8, side & 0xff, 0, 0, side >> 8, side & 0xff, 8, 2, 0, 0, 1]),
+    );
+    expect(
+      await refusal(processImage(new Uint8Array([...png.subarray(0, 8), ...ihdr, ...png.subarray(8 + 25)]), 'png', 1)),
+    ).toBe('too-many-pixels');
     // Lossy WebP: the VP8 frame header holds 14-bit width and height at bytes 26 and 28.
     const { encodeWebp } = await import('../../fixtures/images/webp-writer');
     const webp = await encodeWebp(solidPicture(64, 64, [0, 0, 0]));

@@ -18,15 +18,18 @@ describe('resize', () => {
     expect(Array.from(boxShrink(row, 2, 1).data)).toEqual([50, 50, 50, 255, 125, 125, 125, 255, 30, 30, 30, 255]);
   });
 
-  it.each(['triangle', 'mitchell', 'lanczos3'] as ResizeFilter[])('%s keeps a flat colour flat and sharp edges in place', (filter) => {
-    const flat = resize(solidPicture(999, 601, [12, 200, 77]), 320, 193, filter);
-    expect(gridMeans(flat, 1, 1)[0]).toEqual([12, 200, 77]);
-    const split = resize(splitPicture(1600, 900, [250, 0, 0], [0, 0, 250]), 400, 225, filter);
-    const cells = gridMeans(split, 4, 1);
-    expectColourNear(cells[0]!, [250, 0, 0], 1);
-    expectColourNear(cells[3]!, [0, 0, 250], 1);
-    // The edge stays between the two middle cells: each keeps its side's colour mostly.
-    expect(cells[1]![0]).toBeGreaterThan(200);
-    expect(cells[2]![2]).toBeGreaterThan(200);
-  });
+  it.each(['triangle', 'mitchell', 'lanczos3'] as ResizeFilter[])(
+    '%s keeps a flat colour flat and sharp edges in place',
+    (filter) => {
+      const flat = resize(solidPicture(999, 601, [12, 200, 77]), 320, 193, filter);
+      expect(gridMeans(flat, 1, 1)[0]).toEqual([12, 200, 77]);
+      const split = resize(splitPicture(1600, 900, [250, 0, 0], [0, 0, 250]), 400, 225, filter);
+      const cells = gridMeans(split, 4, 1);
+      expectColourNear(cells[0]!, [250, 0, 0], 1);
+      expectColourNear(cells[3]!, [0, 0, 250], 1);
+      // The edge stays between the two middle cells: each keeps its side's colour mostly.
+      expect(cells[1]![0]).toBeGreaterThan(200);
+      expect(cells[2]![2]).toBeGreaterThan(200);
+    },
+  );
 });

@@ -22,7 +22,8 @@ describe('streaming resize', () => {
       }
       const whole = resample(picture, targetWidth, targetHeight, filter);
       let largest = 0;
-      for (let i = 0; i < whole.data.length; i++) largest = Math.max(largest, Math.abs(whole.data[i]! - sink.pixels.data[i]!));
+      for (let i = 0; i < whole.data.length; i++)
+        largest = Math.max(largest, Math.abs(whole.data[i]! - sink.pixels.data[i]!));
       // The whole-image resampler rounds between its two passes; the streaming one does not.
       expect(largest).toBeLessThanOrEqual(2);
     },

@@ -15,10 +15,20 @@ initCodecs(codecModules);
  * A camera-like JPEG of the picture (mozjpeg, 4:2:0, baseline as cameras write them), without any
  * metadata yet. `progressive` makes the kind only the whole-image decoder (mozjpeg) reads.
  */
-export async function encodeTestJpeg(image: RgbaImage, quality = 92, { progressive = false } = {}): Promise<Uint8Array> {
+export async function encodeTestJpeg(
+  image: RgbaImage,
+  quality = 92,
+  { progressive = false } = {},
+): Promise<Uint8Array> {
   return withJpegEncoder(({ codec }) =>
     codec
-      .encode(image.data, image.width, image.height, { ...mozjpegDefaults, quality, progressive, auto_subsample: false, chroma_subsample: 2 })
+      .encode(image.data, image.width, image.height, {
+        ...mozjpegDefaults,
+        quality,
+        progressive,
+        auto_subsample: false,
+        chroma_subsample: 2,
+      })
       .slice(),
   );
 }
@@ -41,8 +51,10 @@ export function gridMeans(image: RgbaImage, columns: number, rows: number): Rgb[
   const cells: Rgb[] = [];
   for (let cy = 0; cy < rows; cy++) {
     for (let cx = 0; cx < columns; cx++) {
-      const x0 = Math.floor((cx * image.width) / columns), x1 = Math.floor(((cx + 1) * image.width) / columns);
-      const y0 = Math.floor((cy * image.height) / rows), y1 = Math.floor(((cy + 1) * image.height) / rows);
+      const x0 = Math.floor((cx * image.width) / columns),
+        x1 = Math.floor(((cx + 1) * image.width) / columns);
+      const y0 = Math.floor((cy * image.height) / rows),
+        y1 = Math.floor(((cy + 1) * image.height) / rows);
       const sum = [0, 0, 0];
       for (let y = y0; y < y1; y++) {
         for (let x = x0; x < x1; x++) for (let c = 0; c < 3; c++) sum[c]! += image.data[(y * image.width + x) * 4 + c]!;
@@ -61,7 +73,11 @@ export function largestCellDifference(a: Rgb[], b: Rgb[]): number {
 }
 
 export function expectColourNear(actual: Rgb, expected: Rgb, tolerance: number): void {
-  actual.forEach((value, c) => expect(Math.abs(value - expected[c]!), `channel ${c}: ${actual} vs ${expected}`).toBeLessThanOrEqual(tolerance));
+  actual.forEach((value, c) =>
+    expect(Math.abs(value - expected[c]!), `channel ${c}: ${actual.join()} vs ${expected.join()}`).toBeLessThanOrEqual(
+      tolerance,
+    ),
+  );
 }
 
 /** The marker codes of a JPEG's header segments, in order, up to and including the first SOS. */

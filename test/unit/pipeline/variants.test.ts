@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { processImage } from '../../../src/processor/pipeline/index';
 import { stripJpegMetadata } from '../../../src/shared/image/jpeg-segments';
 import { buildExifApp1, withExif } from '../../fixtures/exif-builder';
-import { photoLikePicture, quadrantPicture, solidPicture, splitPicture, storedForOrientation, type Rgb } from '../../fixtures/images/patterns';
+import {
+  photoLikePicture,
+  quadrantPicture,
+  solidPicture,
+  splitPicture,
+  storedForOrientation,
+  type Rgb,
+} from '../../fixtures/images/patterns';
 import { encodePng } from '../../fixtures/images/png-writer';
 import { encodeWebp } from '../../fixtures/images/webp-writer';
 import { decodeJpeg, encodeTestJpeg, expectColourNear, gridMeans, jpegSize, largestCellDifference } from './support';
@@ -11,7 +18,10 @@ async function sizesOf(width: number, height: number, orientation = 1) {
   const result = await processImage(await encodeTestJpeg(photoLikePicture(width, height)), 'jpeg', orientation);
   const sizes = (['thumbnail', 'display', 'original'] as const).map((name) => {
     const header = jpegSize(result[name].bytes);
-    expect([result[name].width, result[name].height], `${name} reported vs encoded`).toEqual([header.width, header.height]);
+    expect([result[name].width, result[name].height], `${name} reported vs encoded`).toEqual([
+      header.width,
+      header.height,
+    ]);
     return [header.width, header.height];
   });
   return { thumbnail: sizes[0], display: sizes[1], original: sizes[2], width: result.width, height: result.height };
@@ -19,36 +29,85 @@ async function sizesOf(width: number, height: number, orientation = 1) {
 
 describe('variant sizes', () => {
   it('fits the longest side to 320 and 1080', async () => {
-    expect(await sizesOf(2000, 1000)).toEqual({ thumbnail: [320, 160], display: [1080, 540], original: [2000, 1000], width: 2000, height: 1000 });
-    expect(await sizesOf(1000, 2000)).toEqual({ thumbnail: [160, 320], display: [540, 1080], original: [1000, 2000], width: 1000, height: 2000 });
+    expect(await sizesOf(2000, 1000)).toEqual({
+      thumbnail: [320, 160],
+      display: [1080, 540],
+      original: [2000, 1000],
+      width: 2000,
+      height: 1000,
+    });
+    expect(await sizesOf(1000, 2000)).toEqual({
+      thumbnail: [160, 320],
+      display: [540, 1080],
+      original: [1000, 2000],
+      width: 1000,
+      height: 2000,
+    });
   });
 
   it('never upscales a smaller source', async () => {
-    expect(await sizesOf(800, 600)).toEqual({ thumbnail: [320, 240], display: [800, 600], original: [800, 600], width: 800, height: 600 });
-    expect(await sizesOf(200, 100)).toEqual({ thumbnail: [200, 100], display: [200, 100], original: [200, 100], width: 200, height: 100 });
+    expect(await sizesOf(800, 600)).toEqual({
+      thumbnail: [320, 240],
+      display: [800, 600],
+      original: [800, 600],
+      width: 800,
+      height: 600,
+    });
+    expect(await sizesOf(200, 100)).toEqual({
+      thumbnail: [200, 100],
+      display: [200, 100],
+      original: [200, 100],
+      width: 200,
+      height: 100,
+    });
     expect(await sizesOf(1, 1)).toEqual({ thumbnail: [1, 1], display: [1, 1], original: [1, 1], width: 1, height: 1 });
   });
 
   it('keeps sizes at exactly the limits, and extreme aspect ratios', async () => {
-    expect(await sizesOf(1080, 1080)).toEqual({ thumbnail: [320, 320], display: [1080, 1080], original: [1080, 1080], width: 1080, height: 1080 });
-    expect(await sizesOf(3000, 10)).toEqual({ thumbnail: [320, 1], display: [1080, 4], original: [3000, 10], width: 3000, height: 10 });
+    expect(await sizesOf(1080, 1080)).toEqual({
+      thumbnail: [320, 320],
+      display: [1080, 1080],
+      original: [1080, 1080],
+      width: 1080,
+      height: 1080,
+    });
+    expect(await sizesOf(3000, 10)).toEqual({
+      thumbnail: [320, 1],
+      display: [1080, 4],
+      original: [3000, 10],
+      width: 3000,
+      height: 10,
+    });
   });
 
   it('reports upright sizes for a turned photo', async () => {
-    expect(await sizesOf(1600, 1200, 6)).toEqual({ thumbnail: [240, 320], display: [810, 1080], original: [1200, 1600], width: 1200, height: 1600 });
+    expect(await sizesOf(1600, 1200, 6)).toEqual({
+      thumbnail: [240, 320],
+      display: [810, 1080],
+      original: [1200, 1600],
+      width: 1200,
+      height: 1600,
+    });
   });
 });
 
 describe('the original variant', () => {
   it('is the upright source JPEG with its metadata cut out, not re-encoded', async () => {
-    const input = withExif(await encodeTestJpeg(photoLikePicture(1300, 900)), buildExifApp1({ orientation: 1, make: 'Test' }));
+    const input = withExif(
+      await encodeTestJpeg(photoLikePicture(1300, 900)),
+      buildExifApp1({ orientation: 1, make: 'Test' }),
+    );
     const result = await processImage(input, 'jpeg', 1);
     expect(result.original.bytes).toEqual(stripJpegMetadata(input));
   });
 
   it('is turned losslessly when the source is a turned baseline JPEG of whole 16 px blocks', async () => {
     const picture = quadrantPicture(1296, 896);
-    const turned = await processImage(withExif(await encodeTestJpeg(picture), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
+    const turned = await processImage(
+      withExif(await encodeTestJpeg(picture), buildExifApp1({ orientation: 3 })),
+      'jpeg',
+      3,
+    );
     expect([turned.original.width, turned.original.height]).toEqual([1296, 896]);
     expect(jpegSize(turned.original.bytes)).toEqual({ width: 1296, height: 896 });
     const [topLeft, topRight, bottomLeft, bottomRight] = gridMeans(await decodeJpeg(turned.original.bytes), 2, 2);
@@ -59,13 +118,21 @@ describe('the original variant', () => {
   });
 
   it('is re-encoded at full resolution when turning losslessly would trim a partial block', async () => {
-    const turned = await processImage(withExif(await encodeTestJpeg(quadrantPicture(1300, 900)), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
+    const turned = await processImage(
+      withExif(await encodeTestJpeg(quadrantPicture(1300, 900)), buildExifApp1({ orientation: 3 })),
+      'jpeg',
+      3,
+    );
     expect(jpegSize(turned.original.bytes)).toEqual({ width: 1300, height: 900 });
   });
 
   it('is re-encoded at full resolution from progressive JPEGs, PNG and WebP', async () => {
     const picture = quadrantPicture(1300, 900);
-    const progressive = await processImage(withExif(await encodeTestJpeg(picture, 92, { progressive: true }), buildExifApp1({ orientation: 3 })), 'jpeg', 3);
+    const progressive = await processImage(
+      withExif(await encodeTestJpeg(picture, 92, { progressive: true }), buildExifApp1({ orientation: 3 })),
+      'jpeg',
+      3,
+    );
     const png = await processImage(await encodePng(picture, { colourType: 'rgb' }), 'png', 1);
     for (const result of [progressive, png]) {
       const decoded = await decodeJpeg(result.original.bytes);
@@ -89,7 +156,9 @@ describe('large images', () => {
     // 24 MP is too many coefficients to turn losslessly: re-encoded, scaled to 12.6 MP.
     expect(turned.originalMethod).toBe('re-encoded');
     expect(jpegSize(turned.original.bytes)).toEqual({ width: 2898, height: 4347 });
-    expect([turned.original.width, turned.original.height, turned.width, turned.height]).toEqual([2898, 4347, 4000, 6000]);
+    expect([turned.original.width, turned.original.height, turned.width, turned.height]).toEqual([
+      2898, 4347, 4000, 6000,
+    ]);
     expect(jpegSize(turned.display.bytes)).toEqual({ width: 720, height: 1080 });
     // Turned 90° anticlockwise for display: the top-right quadrant is now top left.
     const [topLeft] = gridMeans(await decodeJpeg(turned.display.bytes), 2, 2);
@@ -100,9 +169,18 @@ describe('large images', () => {
     const picture = quadrantPicture(900, 600);
     const progressive = await encodeTestJpeg(picture);
     const png = await encodePng(picture, { colourType: 'rgb', interlaced: true });
-    for (const [bytes, format] of [[progressive, 'jpeg'], [png, 'png']] as const) {
+    for (const [bytes, format] of [
+      [progressive, 'jpeg'],
+      [png, 'png'],
+    ] as const) {
       const result = await processImage(bytes, format, 3);
-      expect(largestCellDifference(gridMeans(await decodeJpeg(result.display.bytes), 2, 2), [...gridMeans(picture, 2, 2)].reverse()), format).toBeLessThanOrEqual(10);
+      expect(
+        largestCellDifference(
+          gridMeans(await decodeJpeg(result.display.bytes), 2, 2),
+          [...gridMeans(picture, 2, 2)].reverse(),
+        ),
+        format,
+      ).toBeLessThanOrEqual(10);
     }
   });
 });
@@ -113,7 +191,11 @@ describe('input formats', () => {
   const WHITE: Rgb = [255, 255, 255];
 
   it('decodes PNG', async () => {
-    const result = await processImage(await encodePng(splitPicture(600, 400, RED, BLUE), { colourType: 'rgb' }), 'png', 1);
+    const result = await processImage(
+      await encodePng(splitPicture(600, 400, RED, BLUE), { colourType: 'rgb' }),
+      'png',
+      1,
+    );
     const [left, right] = gridMeans(await decodeJpeg(result.display.bytes), 2, 1);
     expectColourNear(left!, RED, 6);
     expectColourNear(right!, BLUE, 6);
@@ -121,12 +203,20 @@ describe('input formats', () => {
 
   it('composites PNG transparency onto white', async () => {
     // Left half opaque red, right half fully transparent red; then half-transparent blue.
-    const transparent = await processImage(await encodePng(splitPicture(600, 400, RED, RED, 255, 0), { colourType: 'rgba' }), 'png', 1);
+    const transparent = await processImage(
+      await encodePng(splitPicture(600, 400, RED, RED, 255, 0), { colourType: 'rgba' }),
+      'png',
+      1,
+    );
     const [opaque, clear] = gridMeans(await decodeJpeg(transparent.display.bytes), 2, 1);
     expectColourNear(opaque!, RED, 6);
     expectColourNear(clear!, WHITE, 3);
 
-    const half = await processImage(await encodePng(solidPicture(300, 200, BLUE, 128), { colourType: 'rgba' }), 'png', 1);
+    const half = await processImage(
+      await encodePng(solidPicture(300, 200, BLUE, 128), { colourType: 'rgba' }),
+      'png',
+      1,
+    );
     const [mixed] = gridMeans(await decodeJpeg(half.display.bytes), 1, 1);
     const over = (c: number): number => (c * 128 + 255 * 127) / 255;
     const expected: Rgb = [over(BLUE[0]), over(BLUE[1]), over(BLUE[2])];
@@ -139,7 +229,11 @@ describe('input formats', () => {
     expectColourNear(left!, RED, 8);
     expectColourNear(right!, BLUE, 8);
 
-    const alpha = await processImage(await encodeWebp(splitPicture(600, 400, RED, RED, 255, 0), { lossless: 1 }), 'webp', 1);
+    const alpha = await processImage(
+      await encodeWebp(splitPicture(600, 400, RED, RED, 255, 0), { lossless: 1 }),
+      'webp',
+      1,
+    );
     const [opaque, clear] = gridMeans(await decodeJpeg(alpha.display.bytes), 2, 1);
     expectColourNear(opaque!, RED, 6);
     expectColourNear(clear!, WHITE, 3);
@@ -155,8 +249,10 @@ describe('input formats', () => {
     ] as const) {
       const result = await processImage(bytes, format, 6);
       expect([result.width, result.height], format).toEqual([640, 480]);
-      expect(largestCellDifference(gridMeans(await decodeJpeg(result.display.bytes), 4, 4), upright), format).toBeLessThanOrEqual(10);
+      expect(
+        largestCellDifference(gridMeans(await decodeJpeg(result.display.bytes), 4, 4), upright),
+        format,
+      ).toBeLessThanOrEqual(10);
     }
   });
 });
-

@@ -21,7 +21,9 @@ async function send(input: RequestInfo | URL, init: RequestInit = {}, session: S
 }
 
 /** Unauthenticated calls, and the refresh call itself (which must not recurse into refreshing). */
-export const publicApi = hc<ApiRoutes>(apiBase, { fetch: (input: RequestInfo | URL, init?: RequestInit) => send(input, init, null) });
+export const publicApi = hc<ApiRoutes>(apiBase, {
+  fetch: (input: RequestInfo | URL, init?: RequestInit) => send(input, init, null),
+});
 
 export async function rotateTokens(refreshToken: string): Promise<Session | null> {
   const response = await publicApi.auth.refresh.$post({ json: { refreshToken } }).catch(() => null);
@@ -32,7 +34,10 @@ export async function rotateTokens(refreshToken: string): Promise<Session | null
 
 async function isExpired(response: Response): Promise<boolean> {
   if (response.status !== 401) return false;
-  const body: unknown = await response.clone().json().catch(() => null);
+  const body: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
   return (body as { error?: { code?: string } } | null)?.error?.code === 'TOKEN_EXPIRED';
 }
 

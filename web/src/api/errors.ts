@@ -16,7 +16,10 @@ export class ApiError extends Error {
 
   static async fromResponse(response: ResponseLike, body?: unknown): Promise<ApiError> {
     const parsed = body === undefined ? await response.json().catch(() => null) : body;
-    const error = typeof parsed === 'object' && parsed !== null ? (parsed as { error?: { code?: unknown; message?: unknown } }).error : undefined;
+    const error =
+      typeof parsed === 'object' && parsed !== null
+        ? (parsed as { error?: { code?: unknown; message?: unknown } }).error
+        : undefined;
     const retryAfter = Number(response.headers.get('Retry-After'));
     return new ApiError(
       response.status,

@@ -68,7 +68,10 @@ export function refreshSession(stale: Session, rotate: Rotate): Promise<Session 
     return next;
   };
   // Web Locks exist only in secure contexts (https, localhost); elsewhere one tab's guard must do.
-  const locked = () => new Promise<Session | null>((resolve, reject) => void navigator.locks.request('lumen.refresh', () => run().then(resolve, reject)));
+  const locked = () =>
+    new Promise<Session | null>(
+      (resolve, reject) => void navigator.locks.request('lumen.refresh', () => run().then(resolve, reject)),
+    );
   const pending = inFlight ?? (navigator.locks ? locked() : run()).finally(() => (inFlight = null));
   inFlight = pending;
   return pending;

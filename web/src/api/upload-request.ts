@@ -27,13 +27,22 @@ function headersOf(xhr: XMLHttpRequest): Headers {
   return headers;
 }
 
-function sendOnce(url: string, body: FormData, session: Session, idempotencyKey: string, onProgress: (fraction: number) => void): Promise<Response> {
+function sendOnce(
+  url: string,
+  body: FormData,
+  session: Session,
+  idempotencyKey: string,
+  onProgress: (fraction: number) => void,
+): Promise<Response> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
     xhr.setRequestHeader('Authorization', `Bearer ${session.accessToken}`);
     xhr.setRequestHeader('Idempotency-Key', idempotencyKey);
-    xhr.upload.addEventListener('progress', (event) => event.lengthComputable && onProgress(event.loaded / event.total));
+    xhr.upload.addEventListener(
+      'progress',
+      (event) => event.lengthComputable && onProgress(event.loaded / event.total),
+    );
     xhr.addEventListener('load', () =>
       resolve(new Response(xhr.responseText || null, { status: xhr.status, headers: headersOf(xhr) })),
     );
@@ -46,7 +55,10 @@ function sendOnce(url: string, body: FormData, session: Session, idempotencyKey:
  * Multipart upload through XMLHttpRequest, which (unlike fetch) reports upload progress. The
  * Idempotency-Key makes the retry after a token refresh safe: the server never creates twice.
  */
-export async function uploadPhoto(fields: UploadFields, onProgress: (fraction: number) => void): Promise<UploadAccepted> {
+export async function uploadPhoto(
+  fields: UploadFields,
+  onProgress: (fraction: number) => void,
+): Promise<UploadAccepted> {
   const body = new FormData();
   body.set('image', fields.image);
   if (fields.caption) body.set('caption', fields.caption);
@@ -64,7 +76,11 @@ export async function uploadPhoto(fields: UploadFields, onProgress: (fraction: n
     session = await refreshSession(session, rotateTokens);
     if (session) response = await sendOnce(url, body, session, key, onProgress);
   }
-  const parsed: unknown = await response.clone().json().catch(() => null);
-  if (response.ok && typeof parsed === 'object' && parsed !== null && 'data' in parsed) return parsed.data as UploadAccepted;
+  const parsed: unknown = await response
+    .clone()
+    .json()
+    .catch(() => null);
+  if (response.ok && typeof parsed === 'object' && parsed !== null && 'data' in parsed)
+    return parsed.data as UploadAccepted;
   throw await ApiError.fromResponse(response, parsed);
 }

@@ -6,7 +6,10 @@ import type { InferResponseType } from 'hono/client';
 import { api, apiBase, call, rotateTokens } from '../api/client';
 import { currentSession, onSessionChange, refreshSession } from '../api/session';
 
-export type Notification = Extract<InferResponseType<typeof api.notifications.$get, 200>, { success: true }>['data']['notifications'][number];
+export type Notification = Extract<
+  InferResponseType<typeof api.notifications.$get, 200>,
+  { success: true }
+>['data']['notifications'][number];
 
 type Listener = (unread: number, arrived: Notification | null) => void;
 
@@ -32,7 +35,11 @@ export function setUnread(count: number): void {
 }
 
 function isNotification(value: unknown): value is Notification {
-  return typeof value === 'object' && value !== null && typeof (value as { notificationId?: unknown }).notificationId === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { notificationId?: unknown }).notificationId === 'string'
+  );
 }
 
 function connect(): void {

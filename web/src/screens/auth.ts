@@ -6,10 +6,23 @@ import { errorLine, h } from '../ui/dom';
 
 function field(label: string, attrs: Record<string, string | number | boolean>, hint?: string): HTMLElement {
   const id = `field-${String(attrs.name)}`;
-  return h('div', { class: 'field' }, h('label', { for: id }, label), h('input', { id, ...attrs, 'aria-describedby': hint ? `${id}-hint` : null }), hint && h('small', { id: `${id}-hint`, class: 'muted' }, hint));
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    h('input', { id, ...attrs, 'aria-describedby': hint ? `${id}-hint` : null }),
+    hint && h('small', { id: `${id}-hint`, class: 'muted' }, hint),
+  );
 }
 
-function authForm(title: string, fields: HTMLElement[], submitLabel: string, submit: (form: FormData) => Promise<{ userId: string; accessToken: string; refreshToken: string }>, route: Route, footer: Node): HTMLElement {
+function authForm(
+  title: string,
+  fields: HTMLElement[],
+  submitLabel: string,
+  submit: (form: FormData) => Promise<{ userId: string; accessToken: string; refreshToken: string }>,
+  route: Route,
+  footer: Node,
+): HTMLElement {
   const error = errorLine();
   const button = h('button', { type: 'submit' }, submitLabel);
   const form = h('form', { class: 'stack' }, ...fields, error, button);
@@ -26,17 +39,28 @@ function authForm(title: string, fields: HTMLElement[], submitLabel: string, sub
       button.disabled = false;
     }
   });
-  return h('section', { class: 'narrow auth' }, h('p', { class: 'brand big', 'aria-hidden': 'true' }, 'Lumen'), h('h1', {}, title), form, h('p', { class: 'muted center' }, footer));
+  return h(
+    'section',
+    { class: 'narrow auth' },
+    h('p', { class: 'brand big', 'aria-hidden': 'true' }, 'Lumen'),
+    h('h1', {}, title),
+    form,
+    h('p', { class: 'muted center' }, footer),
+  );
 }
 
-const text = (form: FormData, name: string) => String(form.get(name) ?? '');
+const text = (form: FormData, name: string) => (form.get(name) as string | null) ?? '';
 
 export function signInScreen(route: Route): Node {
   return authForm(
     'Sign in',
-    [field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true }), field('Password', { name: 'password', type: 'password', autocomplete: 'current-password', required: true })],
+    [
+      field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true }),
+      field('Password', { name: 'password', type: 'password', autocomplete: 'current-password', required: true }),
+    ],
     'Sign in',
-    (form) => call(publicApi.auth.login.$post({ json: { email: text(form, 'email'), password: text(form, 'password') } })),
+    (form) =>
+      call(publicApi.auth.login.$post({ json: { email: text(form, 'email'), password: text(form, 'password') } })),
     route,
     h('span', {}, 'New to Lumen? ', h('a', { href: `/signup${location.search}` }, 'Create an account')),
   );
@@ -46,15 +70,48 @@ export function signUpScreen(route: Route): Node {
   return authForm(
     'Create your account',
     [
-      field('Username', { name: 'username', autocomplete: 'username', required: true, minlength: 3, maxlength: 30, pattern: '[A-Za-z0-9_.]+', autocapitalize: 'none', spellcheck: false }, 'Letters, digits, “_” and “.”; 3 to 30 of them.'),
+      field(
+        'Username',
+        {
+          name: 'username',
+          autocomplete: 'username',
+          required: true,
+          minlength: 3,
+          maxlength: 30,
+          pattern: '[A-Za-z0-9_.]+',
+          autocapitalize: 'none',
+          spellcheck: false,
+        },
+        'Letters, digits, “_” and “.”; 3 to 30 of them.',
+      ),
       field('Full name (optional)', { name: 'fullName', autocomplete: 'name', maxlength: 100 }),
       field('Email', { name: 'email', type: 'email', autocomplete: 'email', required: true }),
-      field('Password', { name: 'password', type: 'password', autocomplete: 'new-password', required: true, minlength: 8, maxlength: 128 }, 'At least 8 characters.'),
+      field(
+        'Password',
+        {
+          name: 'password',
+          type: 'password',
+          autocomplete: 'new-password',
+          required: true,
+          minlength: 8,
+          maxlength: 128,
+        },
+        'At least 8 characters.',
+      ),
     ],
     'Sign up',
     (form) => {
       const fullName = text(form, 'fullName').trim();
-      return call(publicApi.auth.register.$post({ json: { username: text(form, 'username'), email: text(form, 'email'), password: text(form, 'password'), ...(fullName ? { fullName } : {}) } }));
+      return call(
+        publicApi.auth.register.$post({
+          json: {
+            username: text(form, 'username'),
+            email: text(form, 'email'),
+            password: text(form, 'password'),
+            ...(fullName ? { fullName } : {}),
+          },
+        }),
+      );
     },
     route,
     h('span', {}, 'Already have an account? ', h('a', { href: `/signin${location.search}` }, 'Sign in')),

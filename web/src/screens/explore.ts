@@ -16,5 +16,12 @@ export function exploreScreen({ signal }: Route): Node {
     renderItem: gridTile,
     empty: () => h('p', { class: 'empty' }, 'Nothing popular this week yet.'),
   });
-  return h('section', { class: 'wide' }, h('h1', {}, 'Explore'), h('p', { class: 'muted' }, 'The most liked photos of the last seven days.'), grid, sentinel);
+  return h(
+    'section',
+    { class: 'wide' },
+    h('h1', {}, 'Explore'),
+    h('p', { class: 'muted' }, 'The most liked photos of the last seven days.'),
+    grid,
+    sentinel,
+  );
 }

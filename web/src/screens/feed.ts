@@ -17,7 +17,19 @@ export function feedScreen({ signal }: Route): Node {
     },
     renderItem: postCard,
     empty: () =>
-      h('div', { class: 'empty' }, h('p', {}, 'Your feed is empty for now.'), h('p', {}, h('a', { href: '/explore' }, 'Explore popular photos'), ' and follow people, or ', h('a', { href: '/upload' }, 'share your first photo'), '.')),
+      h(
+        'div',
+        { class: 'empty' },
+        h('p', {}, 'Your feed is empty for now.'),
+        h(
+          'p',
+          {},
+          h('a', { href: '/explore' }, 'Explore popular photos'),
+          ' and follow people, or ',
+          h('a', { href: '/upload' }, 'share your first photo'),
+          '.',
+        ),
+      ),
   });
   return h('section', { class: 'feed' }, h('h1', { class: 'visually-hidden' }, 'Home'), list, sentinel);
 }

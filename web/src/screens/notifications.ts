@@ -37,12 +37,16 @@ export function notificationsScreen({ signal }: Route): Node {
       return { items: page.notifications, next: page.pagination.hasMore ? page.pagination.nextCursor : null };
     },
     renderItem: item,
-    empty: () => h('p', { class: 'empty' }, 'No notifications yet. Likes, comments and new followers will show up here.'),
+    empty: () =>
+      h('p', { class: 'empty' }, 'No notifications yet. Likes, comments and new followers will show up here.'),
   });
   onNotifications((_unread, arrived) => {
     if (!arrived) return;
     list.insertBefore(item(arrived), list.firstChild);
-    void call(api.notifications.read.$post({ json: { ids: [arrived.notificationId] } })).then((read) => setUnread(read.unreadCount), () => {});
+    void call(api.notifications.read.$post({ json: { ids: [arrived.notificationId] } })).then(
+      (read) => setUnread(read.unreadCount),
+      () => {},
+    );
   }, signal);
   return h('section', { class: 'narrow' }, h('h1', {}, 'Notifications'), list, sentinel);
 }

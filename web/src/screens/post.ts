@@ -9,7 +9,10 @@ import { altOf, authorLine, likeButton } from '../ui/post-card';
 import { photo } from '../ui/photo';
 import { toast } from '../ui/toast';
 
-type Comment = Extract<InferResponseType<(typeof api.posts)[':postId']['comments']['$get'], 200>, { success: true }>['data']['comments'][number];
+type Comment = Extract<
+  InferResponseType<(typeof api.posts)[':postId']['comments']['$get'], 200>,
+  { success: true }
+>['data']['comments'][number];
 
 export type PostDetail = Awaited<ReturnType<typeof loadPost>>;
 
@@ -22,46 +25,86 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
   const isAuthor = me === post.userId;
   const image =
     post.processingStatus === 'ready'
-      ? photo({ src: post.displayUrl, alt: altOf(post), blurhash: post.metadata?.blurhash, aspectRatio: post.metadata?.aspectRatio, eager: true })
-      : h('div', { class: 'photo processing' }, h('p', {}, post.processingStatus === 'processing' ? 'Still processing…' : `Could not process this photo${post.failureReason ? `: ${post.failureReason}` : ''}.`));
+      ? photo({
+          src: post.displayUrl,
+          alt: altOf(post),
+          blurhash: post.metadata?.blurhash,
+          aspectRatio: post.metadata?.aspectRatio,
+          eager: true,
+        })
+      : h(
+          'div',
+          { class: 'photo processing' },
+          h(
+            'p',
+            {},
+            post.processingStatus === 'processing'
+              ? 'Still processing…'
+              : `Could not process this photo${post.failureReason ? `: ${post.failureReason}` : ''}.`,
+          ),
+        );
 
   const deleteButton =
     isAuthor &&
-    h('button', {
-      type: 'button',
-      class: 'ghost danger',
-      onclick: async () => {
-        if (!confirm('Delete this post? This cannot be undone.')) return;
-        try {
-          await call(api.images[':postId'].$delete({ param: { postId } }));
-          navigate(`/u/${post.userId}`, { replace: true });
-        } catch (error) {
-          toast(await explain(error));
-        }
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'ghost danger',
+        onclick: async () => {
+          if (!confirm('Delete this post? This cannot be undone.')) return;
+          try {
+            await call(api.images[':postId'].$delete({ param: { postId } }));
+            navigate(`/u/${post.userId}`, { replace: true });
+          } catch (error) {
+            toast(await explain(error));
+          }
+        },
       },
-    }, 'Delete post');
+      'Delete post',
+    );
 
-  const commentCount = h('h2', { id: 'comments', tabindex: '-1' }, formatCount(post.commentsCount, 'comment', 'comments'));
+  const commentCount = h(
+    'h2',
+    { id: 'comments', tabindex: '-1' },
+    formatCount(post.commentsCount, 'comment', 'comments'),
+  );
   const comments = h('ul', { class: 'comments' });
   const renderComment = (comment: Comment) => {
-    const row = h('li', {}, h('a', { href: `/u/${comment.userId}`, class: 'name' }, comment.username), ' ', comment.content, ' ', h('time', { datetime: comment.createdAt, class: 'muted' }, timeAgo(comment.createdAt)));
+    const row = h(
+      'li',
+      {},
+      h('a', { href: `/u/${comment.userId}`, class: 'name' }, comment.username),
+      ' ',
+      comment.content,
+      ' ',
+      h('time', { datetime: comment.createdAt, class: 'muted' }, timeAgo(comment.createdAt)),
+    );
     if (me && (me === comment.userId || isAuthor)) {
       row.appendChild(
-        h('button', {
-          type: 'button',
-          class: 'link',
-          'aria-label': `Delete comment by ${comment.username}`,
-          onclick: async () => {
-            try {
-              await call(api.posts[':postId'].comments[':commentId'].$delete({ param: { postId, commentId: comment.commentId } }));
-              row.remove();
-              post.commentsCount -= 1;
-              commentCount.textContent = formatCount(post.commentsCount, 'comment', 'comments');
-            } catch (error) {
-              toast(await explain(error));
-            }
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'link',
+            'aria-label': `Delete comment by ${comment.username}`,
+            onclick: async () => {
+              try {
+                await call(
+                  api.posts[':postId'].comments[':commentId'].$delete({
+                    param: { postId, commentId: comment.commentId },
+                  }),
+                );
+                row.remove();
+                post.commentsCount -= 1;
+                commentCount.textContent = formatCount(post.commentsCount, 'comment', 'comments');
+              } catch (error) {
+                toast(await explain(error));
+              }
+            },
           },
-        }, 'Delete'),
+          'Delete',
+        ),
       );
     }
     return row;
@@ -70,7 +113,12 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
     container: comments,
     signal,
     load: async (cursor) => {
-      const page = await call(api.posts[':postId'].comments.$get({ param: { postId }, query: { limit: '30', ...(cursor ? { cursor } : {}) } }));
+      const page = await call(
+        api.posts[':postId'].comments.$get({
+          param: { postId },
+          query: { limit: '30', ...(cursor ? { cursor } : {}) },
+        }),
+      );
       return { items: page.comments, next: page.pagination.hasMore ? page.pagination.nextCursor : null };
     },
     renderItem: renderComment,
@@ -78,15 +126,31 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
   });
 
   const error = errorLine();
-  const textarea = h('textarea', { id: 'comment-text', name: 'content', rows: 2, required: true, maxlength: 2200, placeholder: 'Add a comment…' });
+  const textarea = h('textarea', {
+    id: 'comment-text',
+    name: 'content',
+    rows: 2,
+    required: true,
+    maxlength: 2200,
+    placeholder: 'Add a comment…',
+  });
   const commentForm = me
-    ? h('form', { class: 'comment-form' }, h('label', { for: 'comment-text', class: 'visually-hidden' }, 'Comment'), textarea, h('button', { type: 'submit' }, 'Post'), error)
+    ? h(
+        'form',
+        { class: 'comment-form' },
+        h('label', { for: 'comment-text', class: 'visually-hidden' }, 'Comment'),
+        textarea,
+        h('button', { type: 'submit' }, 'Post'),
+        error,
+      )
     : h('p', {}, h('a', { href: `/signin?next=/p/${postId}` }, 'Sign in'), ' to comment.');
   commentForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     error.textContent = '';
     try {
-      const comment = await call(api.posts[':postId'].comments.$post({ param: { postId }, json: { content: textarea.value } }));
+      const comment = await call(
+        api.posts[':postId'].comments.$post({ param: { postId }, json: { content: textarea.value } }),
+      );
       textarea.value = '';
       document.querySelector('.comments')?.appendChild(renderComment(comment));
       post.commentsCount += 1;
@@ -107,8 +171,14 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
       { class: 'post-side' },
       authorLine(post, h('time', { datetime: post.createdAt, class: 'muted' }, timeAgo(post.createdAt))),
       post.caption && h('p', { class: 'caption' }, post.caption),
-      post.tags.length > 0 && h('p', { class: 'tags' }, post.tags.map((tag) => h('a', { href: `/search?q=${encodeURIComponent('#' + tag)}&type=posts` }, `#${tag}`))),
-      (post.location?.name || privacyLabel) && h('p', { class: 'muted' }, [post.location?.name, privacyLabel].filter(Boolean).join(' · ')),
+      post.tags.length > 0 &&
+        h(
+          'p',
+          { class: 'tags' },
+          post.tags.map((tag) => h('a', { href: `/search?q=${encodeURIComponent('#' + tag)}&type=posts` }, `#${tag}`)),
+        ),
+      (post.location?.name || privacyLabel) &&
+        h('p', { class: 'muted' }, [post.location?.name, privacyLabel].filter(Boolean).join(' · ')),
       h('div', { class: 'actions' }, likeButton(post), deleteButton),
       commentCount,
       comments,

@@ -24,19 +24,33 @@ async function uploadAvatar(file: File): Promise<string | null> {
   const body = new FormData();
   body.set('image', file);
   const response = await authorizedFetch(`${apiBase}/users/profile/avatar`, { method: 'PUT', body });
-  if (response.status === 404 || response.status === 405) throw new ApiError(response.status, 'AVATAR_UNAVAILABLE', 'Changing the profile photo is not available on this server yet.');
+  if (response.status === 404 || response.status === 405)
+    throw new ApiError(
+      response.status,
+      'AVATAR_UNAVAILABLE',
+      'Changing the profile photo is not available on this server yet.',
+    );
   const parsed: unknown = await response.json().catch(() => null);
   if (!response.ok) throw await ApiError.fromResponse(response, parsed);
   const data = (parsed as { data?: { avatar?: unknown } } | null)?.data;
   return typeof data?.avatar === 'string' ? data.avatar : null;
 }
 
-function editor(profile: { username: string; fullName: string | null; bio: string | null; avatar: string | null }, onSaved: () => void): HTMLElement {
+function editor(
+  profile: { username: string; fullName: string | null; bio: string | null; avatar: string | null },
+  onSaved: () => void,
+): HTMLElement {
   const error = errorLine();
   const status = statusLine();
   const bio = h('textarea', { id: 'edit-bio', name: 'bio', rows: 3, maxlength: 150 });
   bio.value = profile.bio ?? '';
-  const fullName = h('input', { id: 'edit-name', name: 'fullName', maxlength: 100, value: profile.fullName ?? '', autocomplete: 'name' });
+  const fullName = h('input', {
+    id: 'edit-name',
+    name: 'fullName',
+    maxlength: 100,
+    value: profile.fullName ?? '',
+    autocomplete: 'name',
+  });
   const file = h('input', { id: 'edit-avatar', type: 'file', accept: 'image/jpeg,image/png,image/webp' });
   file.addEventListener('change', async () => {
     const chosen = file.files?.[0];
@@ -49,7 +63,8 @@ function editor(profile: { username: string; fullName: string | null; bio: strin
       onSaved();
     } catch (failure) {
       status.textContent = '';
-      error.textContent = failure instanceof ApiError && failure.code === 'AVATAR_UNAVAILABLE' ? failure.message : await explain(failure);
+      error.textContent =
+        failure instanceof ApiError && failure.code === 'AVATAR_UNAVAILABLE' ? failure.message : await explain(failure);
     }
   });
   const form = h(
@@ -57,10 +72,21 @@ function editor(profile: { username: string; fullName: string | null; bio: strin
     { class: 'stack editor' },
     h('div', { class: 'field' }, h('label', { for: 'edit-avatar' }, 'Profile photo'), file),
     h('div', { class: 'field' }, h('label', { for: 'edit-name' }, 'Name'), fullName),
-    h('div', { class: 'field' }, h('label', { for: 'edit-bio' }, 'Bio'), bio, h('small', { class: 'muted' }, 'Up to 150 characters.')),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'edit-bio' }, 'Bio'),
+      bio,
+      h('small', { class: 'muted' }, 'Up to 150 characters.'),
+    ),
     error,
     status,
-    h('div', { class: 'row' }, h('button', { type: 'submit' }, 'Save'), h('button', { type: 'button', class: 'ghost', onclick: () => signOut() }, 'Sign out')),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'submit' }, 'Save'),
+      h('button', { type: 'button', class: 'ghost', onclick: () => signOut() }, 'Sign out'),
+    ),
   );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -79,11 +105,19 @@ export async function profileScreen({ params, signal }: Route): Promise<Node> {
   const userId = params.userId ?? '';
   const profile = await call(api.users[':userId'].$get({ param: { userId } }));
   const isMe = currentSession()?.userId === userId;
-  const followers = h('a', { href: `/u/${userId}/followers` }, formatCount(profile.followersCount, 'follower', 'followers'));
+  const followers = h(
+    'a',
+    { href: `/u/${userId}/followers` },
+    formatCount(profile.followersCount, 'follower', 'followers'),
+  );
   const actions = h('div', { class: 'row' });
   if (isMe) {
     const panel = h('div', { hidden: true });
-    const toggle = h('button', { type: 'button', class: 'ghost', 'aria-expanded': 'false', 'aria-controls': 'profile-editor' }, 'Edit profile');
+    const toggle = h(
+      'button',
+      { type: 'button', class: 'ghost', 'aria-expanded': 'false', 'aria-controls': 'profile-editor' },
+      'Edit profile',
+    );
     panel.id = 'profile-editor';
     panel.appendChild(editor(profile, () => navigate(location.pathname, { replace: true })));
     toggle.addEventListener('click', () => {
@@ -92,7 +126,9 @@ export async function profileScreen({ params, signal }: Route): Promise<Node> {
     });
     append(actions, [toggle, panel]);
   } else {
-    append(actions, [followButton(profile, (count) => (followers.textContent = formatCount(count, 'follower', 'followers')))]);
+    append(actions, [
+      followButton(profile, (count) => (followers.textContent = formatCount(count, 'follower', 'followers'))),
+    ]);
   }
 
   const grid = h('div', { class: 'grid' });
@@ -100,11 +136,14 @@ export async function profileScreen({ params, signal }: Route): Promise<Node> {
     container: grid,
     signal,
     load: async (cursor) => {
-      const page = await call(api.users[':userId'].posts.$get({ param: { userId }, query: { limit: '24', ...(cursor ? { cursor } : {}) } }));
+      const page = await call(
+        api.users[':userId'].posts.$get({ param: { userId }, query: { limit: '24', ...(cursor ? { cursor } : {}) } }),
+      );
       return { items: page.posts, next: page.pagination.hasMore ? page.pagination.nextCursor : null };
     },
     renderItem: gridTile,
-    empty: () => h('p', { class: 'empty' }, isMe ? h('a', { href: '/upload' }, 'Share your first photo') : 'No photos yet.'),
+    empty: () =>
+      h('p', { class: 'empty' }, isMe ? h('a', { href: '/upload' }, 'Share your first photo') : 'No photos yet.'),
   });
 
   return h(
@@ -119,7 +158,13 @@ export async function profileScreen({ params, signal }: Route): Promise<Node> {
         { class: 'profile-info' },
         h('h1', {}, profile.username, profile.isVerified && h('span', { class: 'verified', title: 'Verified' }, ' ✓')),
         profile.fullName && h('p', { class: 'full-name' }, profile.fullName),
-        h('p', { class: 'counts' }, h('span', {}, formatCount(profile.postsCount, 'post', 'posts')), followers, h('a', { href: `/u/${userId}/following` }, `${profile.followingCount.toLocaleString()} following`)),
+        h(
+          'p',
+          { class: 'counts' },
+          h('span', {}, formatCount(profile.postsCount, 'post', 'posts')),
+          followers,
+          h('a', { href: `/u/${userId}/following` }, `${profile.followingCount.toLocaleString()} following`),
+        ),
         profile.bio && h('p', { class: 'bio' }, profile.bio),
         actions,
       ),

@@ -7,11 +7,20 @@ import { loadPost, type PostDetail } from './post';
 
 function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
   control.id = id;
-  return h('div', { class: 'field' }, h('label', { for: id }, label), control, hint && h('small', { class: 'muted' }, hint));
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: id }, label),
+    control,
+    hint && h('small', { class: 'muted' }, hint),
+  );
 }
 
 function parseTags(text: string): string[] {
-  return text.split(/[\s,]+/).map((tag) => tag.replace(/^#/, '').trim()).filter(Boolean);
+  return text
+    .split(/[\s,]+/)
+    .map((tag) => tag.replace(/^#/, '').trim())
+    .filter(Boolean);
 }
 
 /** Polls the post until the processor has made its variants (or given up). */
@@ -24,8 +33,18 @@ async function whenProcessed(postId: string, signal: AbortSignal): Promise<PostD
 }
 
 export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
-  const file = h('input', { type: 'file', name: 'image', accept: 'image/jpeg,image/png,image/webp', required: true, class: 'file-input' });
-  const preview = h('div', { class: 'preview', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Choose a JPEG, PNG or WebP photo.'));
+  const file = h('input', {
+    type: 'file',
+    name: 'image',
+    accept: 'image/jpeg,image/png,image/webp',
+    required: true,
+    class: 'file-input',
+  });
+  const preview = h(
+    'div',
+    { class: 'preview', 'aria-live': 'polite' },
+    h('p', { class: 'muted' }, 'Choose a JPEG, PNG or WebP photo.'),
+  );
   const caption = h('textarea', { name: 'caption', rows: 3, maxlength: 2200 });
   const altText = h('textarea', { name: 'altText', rows: 2, maxlength: 1500 });
   const tags = h('input', { name: 'tags', placeholder: 'sunset, beach', autocapitalize: 'none' });
@@ -42,9 +61,20 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
       () => (coordinates.textContent = 'Your position is not available.'),
     ),
   );
-  const privacy = h('fieldset', { class: 'privacy' }, h('legend', {}, 'Who can see it'), ...(
-    [['public', 'Everyone'], ['followers', 'Followers'], ['private', 'Only me']] as const
-  ).map(([value, label]) => h('label', {}, h('input', { type: 'radio', name: 'privacy', value, checked: value === 'public' }), ` ${label}`)));
+  const privacy = h(
+    'fieldset',
+    { class: 'privacy' },
+    h('legend', {}, 'Who can see it'),
+    ...(
+      [
+        ['public', 'Everyone'],
+        ['followers', 'Followers'],
+        ['private', 'Only me'],
+      ] as const
+    ).map(([value, label]) =>
+      h('label', {}, h('input', { type: 'radio', name: 'privacy', value, checked: value === 'public' }), ` ${label}`),
+    ),
+  );
 
   const progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
   const status = statusLine();
@@ -58,7 +88,13 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
     field('upload-caption', 'Caption', caption, '#hashtags in the caption become tags too.'),
     field('upload-alt', 'Description for people who cannot see the photo', altText),
     field('upload-tags', 'Tags', tags, 'Separated by commas or spaces.'),
-    h('div', { class: 'field' }, h('label', { for: 'upload-location' }, 'Location'), h('div', { class: 'row' }, Object.assign(locationName, { id: 'upload-location' }), locate), coordinates),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'upload-location' }, 'Location'),
+      h('div', { class: 'row' }, Object.assign(locationName, { id: 'upload-location' }), locate),
+      coordinates,
+    ),
     privacy,
     progress,
     status,
@@ -76,7 +112,8 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
     preview.replaceChildren(previewUrl ? h('img', { src: previewUrl, alt: 'Preview of the chosen photo' }) : '');
     const limits = await instanceLimits().catch(() => null);
     // Say so before a long upload that the server would refuse anyway.
-    if (chosen && limits && chosen.size > limits.upload.maxBytes) error.textContent = `That photo is too large (${(chosen.size / 1048576).toFixed(1)} MB). Photos can be up to ${Math.round(limits.upload.maxBytes / 1048576)} MB.`;
+    if (chosen && limits && chosen.size > limits.upload.maxBytes)
+      error.textContent = `That photo is too large (${(chosen.size / 1048576).toFixed(1)} MB). Photos can be up to ${Math.round(limits.upload.maxBytes / 1048576)} MB.`;
   });
 
   form.addEventListener('submit', async (event) => {
@@ -89,7 +126,9 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
       caption: caption.value.trim(),
       altText: altText.value.trim(),
       tags: parseTags(tags.value),
-      location: position ? { ...position, ...(locationName.value.trim() ? { name: locationName.value.trim() } : {}) } : null,
+      location: position
+        ? { ...position, ...(locationName.value.trim() ? { name: locationName.value.trim() } : {}) }
+        : null,
       privacy: chosenPrivacy === 'followers' || chosenPrivacy === 'private' ? chosenPrivacy : 'public',
     };
     if (locationName.value.trim() && !position) {
@@ -120,16 +159,43 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
 }
 
 function processingView(postId: string, previewUrl: string | null, signal: AbortSignal): HTMLElement {
-  const frame = h('div', { class: 'processing-frame' }, previewUrl && h('img', { src: previewUrl, alt: '', class: 'blurred' }), h('p', { class: 'processing-label' }, h('span', { class: 'spinner', 'aria-hidden': 'true' }), 'Processing your photo…'));
-  const status = h('p', { role: 'status', class: 'muted' }, 'Your photo is uploaded. Lumen is preparing its sizes; this takes a few seconds.');
+  const frame = h(
+    'div',
+    { class: 'processing-frame' },
+    previewUrl && h('img', { src: previewUrl, alt: '', class: 'blurred' }),
+    h(
+      'p',
+      { class: 'processing-label' },
+      h('span', { class: 'spinner', 'aria-hidden': 'true' }),
+      'Processing your photo…',
+    ),
+  );
+  const status = h(
+    'p',
+    { role: 'status', class: 'muted' },
+    'Your photo is uploaded. Lumen is preparing its sizes; this takes a few seconds.',
+  );
   const view = h('div', { class: 'stack', 'data-state': 'processing' }, frame, status);
   whenProcessed(postId, signal).then(
     (post) => {
       if (signal.aborted) return;
       if (post.processingStatus === 'ready') {
         view.dataset.state = 'ready';
-        frame.replaceWith(photo({ src: post.displayUrl, alt: post.altText || post.caption || 'Your photo', blurhash: post.metadata?.blurhash, aspectRatio: post.metadata?.aspectRatio, eager: true }));
-        status.replaceChildren('Your photo is live. ', h('a', { href: `/p/${postId}` }, 'View post'), ' · ', h('a', { href: '/upload' }, 'Share another'));
+        frame.replaceWith(
+          photo({
+            src: post.displayUrl,
+            alt: post.altText || post.caption || 'Your photo',
+            blurhash: post.metadata?.blurhash,
+            aspectRatio: post.metadata?.aspectRatio,
+            eager: true,
+          }),
+        );
+        status.replaceChildren(
+          'Your photo is live. ',
+          h('a', { href: `/p/${postId}` }, 'View post'),
+          ' · ',
+          h('a', { href: '/upload' }, 'Share another'),
+        );
       } else {
         view.dataset.state = 'failed';
         status.textContent = `This photo could not be processed${post.failureReason ? `: ${post.failureReason}` : ''}.`;

@@ -41,7 +41,9 @@ export function paintBlurhash(hash: string, canvas: HTMLCanvasElement, width = 3
   const image = context.createImageData(width, height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      let r = 0, g = 0, b = 0;
+      let r = 0,
+        g = 0,
+        b = 0;
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) {
           const basis = Math.cos((Math.PI * x * i) / width) * Math.cos((Math.PI * y * j) / height);

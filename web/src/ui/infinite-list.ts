@@ -27,7 +27,9 @@ export function infiniteList<T>({ container, load, renderItem, empty, signal }: 
   let count = 0;
   let finished = false;
 
-  const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && void next(), { rootMargin: '800px 0px' });
+  const observer = new IntersectionObserver((entries) => entries.some((entry) => entry.isIntersecting) && void next(), {
+    rootMargin: '800px 0px',
+  });
 
   async function next(): Promise<void> {
     if (loading || finished || signal.aborted) return;

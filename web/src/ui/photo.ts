@@ -40,7 +40,11 @@ export function avatar(url: string | null, username: string, size: 'small' | 'la
   // No upload yet: the initial on a colour derived from the name, so people stay recognisable.
   let hue = 0;
   for (const char of username) hue = (hue * 31 + char.charCodeAt(0)) % 360;
-  const initial = h('span', { class: `avatar ${size} initial`, 'aria-hidden': 'true' }, (username[0] ?? '?').toUpperCase());
+  const initial = h(
+    'span',
+    { class: `avatar ${size} initial`, 'aria-hidden': 'true' },
+    (username[0] ?? '?').toUpperCase(),
+  );
   initial.style.backgroundColor = `hsl(${hue} 55% 45%)`;
   return initial;
 }

@@ -8,7 +8,10 @@ import { icon } from './icons';
 import { avatar, photo } from './photo';
 import { toast } from './toast';
 
-export type FeedItem = Extract<InferResponseType<typeof api.feed.$get, 200>, { success: true }>['data']['posts'][number];
+export type FeedItem = Extract<
+  InferResponseType<typeof api.feed.$get, 200>,
+  { success: true }
+>['data']['posts'][number];
 
 export const altOf = (post: { altText: string | null; caption: string | null; username: string }) =>
   post.altText || post.caption || `Photo by ${post.username}`;
@@ -16,7 +19,11 @@ export const altOf = (post: { altText: string | null; caption: string | null; us
 /** The heart: optimistic, then corrected by the server's count. */
 export function likeButton(post: { postId: string; isLiked: boolean; likesCount: number }): HTMLElement {
   const count = h('span', {}, formatCount(post.likesCount, 'like', 'likes'));
-  const button = h('button', { type: 'button', class: 'icon-button like', 'aria-pressed': String(post.isLiked), 'aria-label': 'Like' }, icon('heart', post.isLiked));
+  const button = h(
+    'button',
+    { type: 'button', class: 'icon-button like', 'aria-pressed': String(post.isLiked), 'aria-label': 'Like' },
+    icon('heart', post.isLiked),
+  );
   const show = (liked: boolean, likes: number) => {
     button.setAttribute('aria-pressed', String(liked));
     button.replaceChildren(icon('heart', liked));
@@ -29,7 +36,9 @@ export function likeButton(post: { postId: string; isLiked: boolean; likesCount:
     show(liking, before + (liking ? 1 : -1));
     try {
       const param = { postId: post.postId };
-      const state = await call(liking ? api.posts[':postId'].like.$post({ param }) : api.posts[':postId'].like.$delete({ param }));
+      const state = await call(
+        liking ? api.posts[':postId'].like.$post({ param }) : api.posts[':postId'].like.$delete({ param }),
+      );
       post.likesCount = state.likesCount;
       post.isLiked = state.isLiked;
       show(state.isLiked, state.likesCount);
@@ -41,8 +50,21 @@ export function likeButton(post: { postId: string; isLiked: boolean; likesCount:
   return h('span', { class: 'like-group' }, button, count);
 }
 
-export function authorLine(post: { userId: string; username: string; avatar?: string | null }, extra?: Node): HTMLElement {
-  return h('header', { class: 'author' }, h('a', { href: `/u/${post.userId}`, class: 'author-link' }, avatar(post.avatar ?? null, post.username), h('strong', {}, post.username)), extra);
+export function authorLine(
+  post: { userId: string; username: string; avatar?: string | null },
+  extra?: Node,
+): HTMLElement {
+  return h(
+    'header',
+    { class: 'author' },
+    h(
+      'a',
+      { href: `/u/${post.userId}`, class: 'author-link' },
+      avatar(post.avatar ?? null, post.username),
+      h('strong', {}, post.username),
+    ),
+    extra,
+  );
 }
 
 export function postCard(post: FeedItem, index: number): HTMLElement {
@@ -50,19 +72,51 @@ export function postCard(post: FeedItem, index: number): HTMLElement {
     'article',
     { class: 'card', 'aria-label': `Photo by ${post.username}` },
     authorLine(post, h('time', { datetime: post.createdAt, class: 'muted' }, timeAgo(post.createdAt))),
-    h('a', { href: `/p/${post.postId}`, class: 'photo-link' }, photo({ src: post.displayUrl, srcset: `${post.imageUrl} 320w, ${post.displayUrl} 1080w`, sizes: '(max-width: 640px) 100vw, 600px', alt: altOf(post), blurhash: post.blurhash, aspectRatio: post.aspectRatio, eager: index < 2 })),
+    h(
+      'a',
+      { href: `/p/${post.postId}`, class: 'photo-link' },
+      photo({
+        src: post.displayUrl,
+        srcset: `${post.imageUrl} 320w, ${post.displayUrl} 1080w`,
+        sizes: '(max-width: 640px) 100vw, 600px',
+        alt: altOf(post),
+        blurhash: post.blurhash,
+        aspectRatio: post.aspectRatio,
+        eager: index < 2,
+      }),
+    ),
     h(
       'div',
       { class: 'actions' },
       likeButton(post),
-      h('a', { href: `/p/${post.postId}#comments`, class: 'comment-link' }, icon('comment'), formatCount(post.commentsCount, 'comment', 'comments')),
+      h(
+        'a',
+        { href: `/p/${post.postId}#comments`, class: 'comment-link' },
+        icon('comment'),
+        formatCount(post.commentsCount, 'comment', 'comments'),
+      ),
     ),
-    post.caption && h('p', { class: 'caption' }, h('a', { href: `/u/${post.userId}`, class: 'name' }, post.username), ' ', post.caption),
+    post.caption &&
+      h(
+        'p',
+        { class: 'caption' },
+        h('a', { href: `/u/${post.userId}`, class: 'name' }, post.username),
+        ' ',
+        post.caption,
+      ),
   );
 }
 
 /** A square tile of a grid (profile, explore, search) linking to the post. */
-export function gridTile(post: { postId: string; imageUrl: string | null; blurhash: string | null; altText: string | null; caption: string | null; username: string; processingStatus?: string }): HTMLElement {
+export function gridTile(post: {
+  postId: string;
+  imageUrl: string | null;
+  blurhash: string | null;
+  altText: string | null;
+  caption: string | null;
+  username: string;
+  processingStatus?: string;
+}): HTMLElement {
   const status = post.processingStatus && post.processingStatus !== 'ready' ? post.processingStatus : null;
   return h(
     'a',

@@ -91,7 +91,10 @@ export const authRoutes = createRouter()
       }
       throw invalidRefreshToken();
     }
-    return c.json({ success: true as const, data: await tokenPair(c, session.userId, session.sessionId, successor) }, 200);
+    return c.json(
+      { success: true as const, data: await tokenPair(c, session.userId, session.sessionId, successor) },
+      200,
+    );
   })
   .openapi(logout, async (c) => {
     const viewer = viewerOf(c);

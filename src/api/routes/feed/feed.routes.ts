@@ -16,7 +16,13 @@ export const homeFeed = createRoute({
   middleware: [requireAuth] as const,
   request: {
     query: CursorQuery.extend({
-      page: z.string().regex(/^\d+$/).transform(Number).pipe(z.number().int().min(1).max(50)).optional().openapi({ type: 'integer' }),
+      page: z
+        .string()
+        .regex(/^\d+$/)
+        .transform(Number)
+        .pipe(z.number().int().min(1).max(50))
+        .optional()
+        .openapi({ type: 'integer' }),
     }),
   },
   responses: { 200: jsonContent(success(FeedPage), 'A page of the feed'), ...errorResponses(400, 401) },

@@ -30,7 +30,10 @@ export const feedRoutes = createRouter()
     if (result.stale.length) c.executionCtx.waitUntil(timelineOf(timelines, userId).removePosts(result.stale));
     const posts = await Promise.all(result.posts.map((post) => feedItem(imageUrls, post)));
     const nextCursor = result.next ? await cursors.encode(result.next) : null;
-    return c.json({ success: true as const, data: { posts, pagination: { nextCursor, hasMore: nextCursor !== null } } }, 200);
+    return c.json(
+      { success: true as const, data: { posts, pagination: { nextCursor, hasMore: nextCursor !== null } } },
+      200,
+    );
   })
   .openapi(userPosts, async (c) => {
     const { db, cursors, imageUrls } = c.var.services;
@@ -45,7 +48,12 @@ export const feedRoutes = createRouter()
       items.map(async (post) => {
         const item = await feedItem(imageUrls, post);
         const ready = post.status === 'ready';
-        return { ...item, processingStatus: post.status, imageUrl: ready ? item.imageUrl : null, displayUrl: ready ? item.displayUrl : null };
+        return {
+          ...item,
+          processingStatus: post.status,
+          imageUrl: ready ? item.imageUrl : null,
+          displayUrl: ready ? item.displayUrl : null,
+        };
       }),
     );
     return c.json({ success: true as const, data: { posts, pagination } }, 200);

@@ -28,7 +28,13 @@ async function acceptedAnswer(
   estimatedProcessingTime: number,
 ) {
   const { imageUrl, thumbnailUrl } = await variantUrls(c.var.services.imageUrls, post);
-  return { postId: toPublicId('post', post.id), imageUrl, thumbnailUrl, processingStatus: post.status, estimatedProcessingTime };
+  return {
+    postId: toPublicId('post', post.id),
+    imageUrl,
+    thumbnailUrl,
+    processingStatus: post.status,
+    estimatedProcessingTime,
+  };
 }
 
 /** A retried upload gets the first post, as it stands now (it may be ready already). */
@@ -83,13 +89,18 @@ export const imageRoutes = createRouter()
     } catch (error) {
       await images.delete(r2Keys.original(publicId));
       // Two concurrent uploads with one key: the other one won; answer with its post.
-      const winner = idempotencyKey && postgresErrorOf(error)?.code === '23505' && (await findPostByUploadKey(db, userId, idempotencyKey));
+      const winner =
+        idempotencyKey &&
+        postgresErrorOf(error)?.code === '23505' &&
+        (await findPostByUploadKey(db, userId, idempotencyKey));
       if (winner) return answerForRetry(c, winner);
       throw error;
     }
     // If this send fails the post is still safe: the stuck-post sweep enqueues it again.
     await imageJobs.send({ kind: 'process-post', postId }).catch((error: unknown) => {
-      console.error(JSON.stringify({ requestId: c.var.requestId, postId, error: `queue send failed: ${String(error)}` }));
+      console.error(
+        JSON.stringify({ requestId: c.var.requestId, postId, error: `queue send failed: ${String(error)}` }),
+      );
     });
     const answer = await acceptedAnswer(c, { ...post, status: 'processing' }, estimatedProcessingSeconds(image));
     return c.json({ success: true as const, data: answer }, 202);
@@ -105,7 +116,9 @@ export const imageRoutes = createRouter()
     const detail =
       c.var.viewer || !id
         ? await load()
-        : await readThrough(c.var.services.cache, cacheKeys.post(id), cacheTtlSeconds.post, load, (work) => c.executionCtx.waitUntil(work));
+        : await readThrough(c.var.services.cache, cacheKeys.post(id), cacheTtlSeconds.post, load, (work) =>
+            c.executionCtx.waitUntil(work),
+          );
     if (!detail) throw notFound('Post');
     return c.json({ success: true as const, data: detail }, 200);
   })
@@ -119,7 +132,10 @@ export const imageRoutes = createRouter()
     if (body.tags !== undefined || body.caption !== undefined) {
       const tags = tagsOf(body.tags ?? post.tags, body.caption === undefined ? post.caption : body.caption);
       if (tags.length > limits.tags.maxCount) {
-        throw new ApiError('VALIDATION_ERROR', `At most ${limits.tags.maxCount} tags, hashtags in the caption included`);
+        throw new ApiError(
+          'VALIDATION_ERROR',
+          `At most ${limits.tags.maxCount} tags, hashtags in the caption included`,
+        );
       }
       changes.tags = tags;
     }
@@ -136,7 +152,10 @@ export const imageRoutes = createRouter()
       await c.var.services.fanOutQueue.send({ kind: 'fan-out', postId: post.id });
     }
     const { post: updated, audience } = await visiblePost(c, c.req.valid('param').postId);
-    return c.json({ success: true as const, data: await postDetail(c.var.services.imageUrls, updated, audience.isAuthor) }, 200);
+    return c.json(
+      { success: true as const, data: await postDetail(c.var.services.imageUrls, updated, audience.isAuthor) },
+      200,
+    );
   })
   .openapi(deletePostRoute, async (c) => {
     const post = await ownPost(c, c.req.valid('param').postId);

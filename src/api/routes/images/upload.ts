@@ -16,14 +16,21 @@ export interface AcceptedImage {
 
 function refusal(sniffed: Exclude<SniffResult, { ok: true }>): ApiError {
   if (sniffed.reason === 'unsupported') {
-    const what = sniffed.detected === 'unknown' ? 'This file is not an image we recognise' : `${sniffed.detected.toUpperCase()} files are not supported`;
+    const what =
+      sniffed.detected === 'unknown'
+        ? 'This file is not an image we recognise'
+        : `${sniffed.detected.toUpperCase()} files are not supported`;
     return new ApiError('UNSUPPORTED_MEDIA_TYPE', `${what}; upload a JPEG, PNG or WebP photo`, {
       details: { detected: sniffed.detected, accepted: limits.upload.formats },
     });
   }
-  return new ApiError('UNPROCESSABLE', `The ${sniffed.format.toUpperCase()} file is ${sniffed.reason}; it cannot be decoded`, {
-    details: { format: sniffed.format, problem: sniffed.reason },
-  });
+  return new ApiError(
+    'UNPROCESSABLE',
+    `The ${sniffed.format.toUpperCase()} file is ${sniffed.reason}; it cannot be decoded`,
+    {
+      details: { format: sniffed.format, problem: sniffed.reason },
+    },
+  );
 }
 
 /**

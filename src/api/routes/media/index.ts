@@ -87,4 +87,6 @@ export const mediaRoutes = new Hono<AppEnv>()
 /** Profile photos: every photo has a name of its own, so its URL is immutable and public. */
 export const avatarRoutes = new Hono<AppEnv>()
   .use('*', provideServices)
-  .get('/:file{user_[0-9a-f]{32}_[0-9a-f]{8}\\.jpg}', (c) => fromR2(c, `avatars/${c.req.param('file')}`, publicCaching));
+  .get('/:file{user_[0-9a-f]{32}_[0-9a-f]{8}\\.jpg}', (c) =>
+    fromR2(c, `avatars/${c.req.param('file')}`, publicCaching),
+  );

@@ -15,7 +15,10 @@ export const notificationRoutes = createRouter()
     const { db, cursors } = c.var.services;
     const { limit, cursor } = c.req.valid('query');
     const position = cursor ? await cursors.decode(TimeIdPosition, cursor) : null;
-    const [rows, unread] = await Promise.all([listNotifications(db, userId, position, limit + 1), unreadCount(db, userId)]);
+    const [rows, unread] = await Promise.all([
+      listNotifications(db, userId, position, limit + 1),
+      unreadCount(db, userId),
+    ]);
     const { items, pagination } = await pageOf(rows, limit, cursors, (row) => ({ t: row.t, id: row.id }));
     const data = { notifications: items.map(presentNotification), unreadCount: unread, pagination };
     return c.json({ success: true as const, data }, 200);
@@ -33,5 +36,9 @@ export const notificationRoutes = createRouter()
     requireWebSocketUpgrade(c);
     const opened = await liveConnectionsOf(c.env.LIVE_CONNECTIONS, userId).fetch(c.req.raw);
     if (!opened.webSocket || !credentials.protocol) return opened;
-    return new Response(null, { status: 101, webSocket: opened.webSocket, headers: { 'Sec-WebSocket-Protocol': credentials.protocol } });
+    return new Response(null, {
+      status: 101,
+      webSocket: opened.webSocket,
+      headers: { 'Sec-WebSocket-Protocol': credentials.protocol },
+    });
   });

@@ -48,7 +48,13 @@ export const postRoutes = createRouter()
     const { userId } = viewerOf(c);
     const comment = await addComment(c.var.services.db, post.id, userId, c.req.valid('json').content);
     await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
-    await c.var.services.publish({ kind: 'comment', actorId: userId, recipientId: post.userId, postId: post.id, commentId: comment.id });
+    await c.var.services.publish({
+      kind: 'comment',
+      actorId: userId,
+      recipientId: post.userId,
+      postId: post.id,
+      commentId: comment.id,
+    });
     return c.json({ success: true as const, data: presentComment(comment) }, 201);
   })
   .openapi(listCommentsRoute, async (c) => {
@@ -67,7 +73,8 @@ export const postRoutes = createRouter()
     if (!commentId) throw notFound('Comment');
     const outcome = await deleteComment(c.var.services.db, post.id, commentId, viewerOf(c).userId);
     if (outcome.result === 'not-found') throw notFound('Comment');
-    if (outcome.result === 'forbidden') throw new ApiError('FORBIDDEN', "Only the comment's author or the post's author can delete it");
+    if (outcome.result === 'forbidden')
+      throw new ApiError('FORBIDDEN', "Only the comment's author or the post's author can delete it");
     await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
     // The notification belonged to the comment's author's action, whoever deletes it.
     await c.var.services.publish({
@@ -77,5 +84,8 @@ export const postRoutes = createRouter()
       postId: post.id,
       commentId,
     });
-    return c.json({ success: true as const, data: { commentId: toPublicId('comment', commentId), deleted: true as const } }, 200);
+    return c.json(
+      { success: true as const, data: { commentId: toPublicId('comment', commentId), deleted: true as const } },
+      200,
+    );
   });

@@ -7,7 +7,12 @@ import { searchPostsRoute, searchUsersRoute } from './search.routes';
 
 const pageWindow = (page: number, limit: number) => ({ limit, offset: (page - 1) * limit });
 
-const pagination = (page: number, limit: number, total: number) => ({ page, limit, total, hasMore: page * limit < total });
+const pagination = (page: number, limit: number, total: number) => ({
+  page,
+  limit,
+  total,
+  hasMore: page * limit < total,
+});
 
 export const searchRoutes = createRouter()
   .openapi(searchUsersRoute, async (c) => {

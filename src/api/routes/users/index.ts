@@ -44,7 +44,10 @@ async function followPage(
   const after = query.cursor ? await cursors.decode(TimeIdPosition, query.cursor) : undefined;
   if (!(await findUserById(db, userId))) throw notFound('User');
   const rows = await listFollows(db, direction, userId, c.var.viewer?.userId, query.limit + 1, after);
-  const { items, pagination } = await pageOf(rows, query.limit, cursors, (row) => ({ t: row.position, id: row.followId }));
+  const { items, pagination } = await pageOf(rows, query.limit, cursors, (row) => ({
+    t: row.position,
+    id: row.followId,
+  }));
   return {
     users: items.map((row) => ({
       userId: toPublicId('user', row.id),
@@ -105,7 +108,9 @@ export const userRoutes = createRouter()
     };
     const profile = viewerId
       ? await load()
-      : await readThrough(cache, cacheKeys.profile(id), cacheTtlSeconds.profile, load, (work) => c.executionCtx.waitUntil(work));
+      : await readThrough(cache, cacheKeys.profile(id), cacheTtlSeconds.profile, load, (work) =>
+          c.executionCtx.waitUntil(work),
+        );
     if (!profile) throw notFound('User');
     return c.json({ success: true as const, data: profile }, 200);
   })

@@ -92,7 +92,14 @@ export const putAvatar = createRoute({
   summary: 'Change the profile photo',
   description: 'The same formats and limits as photo uploads; the answer carries the new square `avatar` URL.',
   security: bearerAuth,
-  middleware: [requireAuth, rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads), uploadBodyLimit] as const,
+  middleware: [
+    requireAuth,
+    rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads),
+    uploadBodyLimit,
+  ] as const,
   request: { body: { content: { 'multipart/form-data': { schema: AvatarForm } }, required: true } },
-  responses: { 200: jsonContent(success(OwnProfile), 'The profile with its new avatar'), ...errorResponses(400, 401, 413, 415, 422, 429) },
+  responses: {
+    200: jsonContent(success(OwnProfile), 'The profile with its new avatar'),
+    ...errorResponses(400, 401, 413, 415, 422, 429),
+  },
 });
