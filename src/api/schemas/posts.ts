@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { postPrivacies } from '../../db/schema';
+import { imageFormats, postPrivacies } from '../../db/schema';
 import { limits } from '../../shared/limits';
 
 const tagPattern = new RegExp(limits.tags.pattern, 'u');
@@ -91,13 +91,38 @@ export const UploadAccepted = z
   })
   .openapi('UploadAccepted');
 
-const Exposure = z.object({
+export const Exposure = z.object({
   lens: z.string().nullable(),
   fNumber: z.number().nullable(),
   exposureTime: z.string().nullable(),
   iso: z.number().nullable(),
   focalLength: z.number().nullable(),
 });
+
+export const PhotoMetadata = z
+  .object({
+    width: z.number().int(),
+    height: z.number().int(),
+    fileSize: z.number().int(),
+    format: z.enum(imageFormats),
+    camera: z.string().nullable(),
+    exposure: Exposure.nullable(),
+    blurhash: z.string(),
+    aspectRatio: z.number(),
+  })
+  .openapi('PhotoMetadata');
+
+/** One photo of a post. Its URLs follow the post's privacy, and are null until the post is ready. */
+export const MediaItem = z
+  .object({
+    mediaId: z.string(),
+    imageUrl: z.string().nullable(),
+    displayUrl: z.string().nullable(),
+    thumbnailUrl: z.string().nullable(),
+    altText: z.string().nullable(),
+    metadata: PhotoMetadata.nullable(),
+  })
+  .openapi('MediaItem');
 
 export const PostDetail = z
   .object({
@@ -118,17 +143,10 @@ export const PostDetail = z
     commentsCount: z.number().int(),
     isLiked: z.boolean(),
     createdAt: z.string(),
-    metadata: z
-      .object({
-        width: z.number().int(),
-        height: z.number().int(),
-        fileSize: z.number().int(),
-        format: z.enum(['JPEG', 'PNG', 'WEBP']),
-        camera: z.string().nullable(),
-        exposure: Exposure.nullable(),
-        blurhash: z.string(),
-        aspectRatio: z.number(),
-      })
-      .nullable(),
+    metadata: PhotoMetadata.nullable().openapi({ description: 'Of the first photo; null until the post is ready' }),
+    media: z
+      .array(MediaItem)
+      .openapi({ description: 'The photos, in display order; the first is the post’s own image' }),
+    mediaCount: z.number().int(),
   })
   .openapi('PostDetail');
