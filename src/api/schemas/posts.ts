@@ -5,7 +5,7 @@ import { limits } from '../../shared/limits';
 const tagPattern = new RegExp(limits.tags.pattern, 'u');
 const hashtag = /#([\p{L}\p{N}_]{1,50})/gu;
 
-const Tag = z
+export const Tag = z
   .string()
   .trim()
   .transform((tag) => tag.replace(/^#/, '').toLowerCase())
@@ -52,8 +52,8 @@ const LocationField = z
   .pipe(Location);
 
 export const Privacy = z.enum(postPrivacies);
-const Caption = z.string().max(limits.caption.max);
-const AltText = z.string().max(limits.altText.max);
+export const Caption = z.string().max(limits.caption.max);
+export const AltText = z.string().max(limits.altText.max);
 
 export const UploadForm = z
   .strictObject({
@@ -71,13 +71,23 @@ export const UploadForm = z
   })
   .openapi('UploadForm');
 
+/** 1 to 20 media ids in display order, each once. */
+export const MediaIds = z
+  .array(z.string())
+  .min(1)
+  .max(limits.media.maxPerPost)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'Each photo may appear only once' });
+
 export const PostPatch = z
   .strictObject({
     caption: Caption.nullable().optional(),
-    altText: AltText.nullable().optional(),
+    altText: AltText.nullable().optional().openapi({ description: 'Of the first photo' }),
     tags: z.array(Tag).max(limits.tags.maxCount).optional(),
     location: Location.nullable().optional(),
     privacy: Privacy.optional(),
+    mediaIds: MediaIds.optional().openapi({
+      description: 'The post’s own photos in a new order, or fewer of them; photos left out are deleted',
+    }),
   })
   .openapi('PostPatch');
 

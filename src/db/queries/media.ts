@@ -158,6 +158,14 @@ export async function attachMedia(db: Db, postId: string, authorId: string, ids:
   return result.rows.length;
 }
 
+/** Undoes a post whose photos could not all be attached: its photos are free again, the post is gone. */
+export async function abandonPost(db: Db, postId: string): Promise<void> {
+  await db.batch([
+    db.update(media).set({ postId: null, position: 0 }).where(eq(media.postId, postId)),
+    db.delete(posts).where(and(eq(posts.id, postId), eq(posts.status, 'processing'))),
+  ]);
+}
+
 /** The photos of a post, in order: what `PATCH /images/{postId}` reorders or removes. */
 export function mediaOfPostInOrder(db: Db, postId: string) {
   return db

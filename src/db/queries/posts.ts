@@ -37,13 +37,6 @@ export async function insertPost(db: Db, post: NewPost): Promise<void> {
   await db.insert(posts).values({ ...post, status: 'processing' });
 }
 
-/** Undoes `insertPost` when its photos could not be attached (never counted: it was not ready). */
-export async function deleteUnattachedPost(db: Db, postId: string): Promise<void> {
-  await db
-    .delete(posts)
-    .where(and(eq(posts.id, postId), sql`not exists (select 1 from ${media} m where m.post_id = ${postId})`));
-}
-
 /** The post an earlier upload with this key created, if the key is younger than a day. */
 export async function findPostByUploadKey(db: Db, userId: string, key: string): Promise<PostRow | undefined> {
   const [row] = await db

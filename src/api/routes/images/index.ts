@@ -20,6 +20,7 @@ import { viewerOf } from '../../middleware/auth';
 import { ownPost, visiblePost } from '../../post-access';
 import { tagsOf } from '../../schemas/posts';
 import { deletePostRoute, getPost, patchPost, upload } from './images.routes';
+import { arrangePhotos } from './arrange-photos';
 import { postDetail, variantUrls } from './present';
 import { enqueueProcessing, estimatedProcessingSeconds, judgeUpload, storeOriginal } from './upload';
 
@@ -149,6 +150,7 @@ export const imageRoutes = createRouter()
       changes.longitude = body.location ? String(body.location.longitude) : null;
     }
     if (!(await updatePost(c.var.services.db, post.id, post.userId, changes))) throw notFound('Post');
+    if (body.mediaIds !== undefined) await arrangePhotos(c, post.id, body.mediaIds);
     if (body.altText !== undefined) await updateFirstMediaAltText(c.var.services.db, post.id, body.altText);
     await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
     // A post that stops being private reaches its author's followers now; one made private drops
