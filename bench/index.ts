@@ -3,6 +3,7 @@
  */
 import { benchAuth } from './auth.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchRateLimits } from './rate-limits.ts';
 import { startStack, type Stack } from './harness.ts';
 import { benchSearch } from './search.ts';
 import { benchSocial } from './social.ts';
@@ -11,6 +12,7 @@ const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
   social: benchSocial,
   search: benchSearch,
+  'rate-limits': benchRateLimits,
   pipeline: () => benchPipeline(),
 };
 
