@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Audience } from '../../shared/privacy';
+import { userVisibleTo } from './visibility';
 import type { Db } from '../client';
 import { posts, uploadKeys, users, type ImageMetadata, type PostRow } from '../schema';
 
@@ -82,7 +83,7 @@ export async function findPostForViewer(
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(eq(posts.id, postId))
+    .where(and(eq(posts.id, postId), userVisibleTo(viewerId, sql`"posts"."user_id"`)))
     .limit(1);
   if (!row) return undefined;
   return {
@@ -91,12 +92,15 @@ export async function findPostForViewer(
   };
 }
 
-/** Just what the image route needs to decide whether bytes may be served. */
-export async function findPostVisibility(db: Db, postId: string) {
+/**
+ * Just what the image route needs to decide whether bytes may be served: nothing for a suspended
+ * author, nor across a block with the viewer a signed URL was made for.
+ */
+export async function findPostVisibility(db: Db, postId: string, viewerId?: string) {
   const [row] = await db
     .select({ status: posts.status, privacy: posts.privacy, userId: posts.userId })
     .from(posts)
-    .where(eq(posts.id, postId))
+    .where(and(eq(posts.id, postId), userVisibleTo(viewerId, sql`"posts"."user_id"`)))
     .limit(1);
   return row;
 }

@@ -6,3 +6,7 @@ export * from './users';
 export * from './upload-keys';
 export * from './likes';
 export * from './notifications';
+export * from './blocks';
+export * from './mutes';
+export * from './reports';
+export * from './moderation-actions';

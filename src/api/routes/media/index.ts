@@ -72,7 +72,9 @@ export const mediaRoutes = new Hono<AppEnv>()
     const separator = file.lastIndexOf('_');
     const postId = parsePublicId('post', file.slice(0, separator));
     const size = file.slice(separator + 1, -'.jpg'.length) as VariantSize;
-    const post = postId && (await findPostVisibility(c.var.services.db, postId));
+    // A signed URL names its viewer: across a block with them, a 404 (the signature is checked below).
+    const viewerId = parsePublicId('user', c.req.query('viewer') ?? '') ?? undefined;
+    const post = postId && (await findPostVisibility(c.var.services.db, postId, viewerId));
     if (!postId || !post || post.status !== 'ready') throw notFound('Image');
 
     const publicId = toPublicId('post', postId);
