@@ -58,13 +58,9 @@ export const QueuedReport = z
       caption: z.string().nullable().optional(),
       content: z.string().optional(),
       postId: z.string().optional().openapi({ description: 'The post a reported comment is on' }),
-      thumbnailUrl: z
-        .string()
-        .nullable()
-        .optional()
-        .openapi({
-          description: "A reported post's thumbnail, signed for the moderator whatever its privacy; null once gone",
-        }),
+      thumbnailUrl: z.string().nullable().optional().openapi({
+        description: "A reported post's thumbnail, signed for the moderator whatever its privacy; null once gone",
+      }),
     }),
     reportCount: z.number().int().openapi({ description: 'Open reports on the same target' }),
     createdAt: z.string(),
