@@ -11,6 +11,7 @@ import { imageRoutes } from './routes/images';
 import { avatarRoutes, mediaRoutes } from './routes/media';
 import { notificationRoutes } from './routes/notifications';
 import { instanceRoutes } from './routes/meta/instance';
+import { photoRoutes } from './routes/photos';
 import { postRoutes } from './routes/posts';
 import { moderationRoutes } from './routes/moderation';
 import { reportRoutes } from './routes/reports';
@@ -54,6 +55,7 @@ function createApiRouter() {
     .route('/posts', postRoutes)
     .route('/reports', reportRoutes)
     .route('/moderation', moderationRoutes)
+    .route('/media', photoRoutes)
     .route('/', feedRoutes)
     .route('/', searchRoutes)
     .route('/', notificationRoutes)

@@ -6,6 +6,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import {
   comments,
+  media,
   moderationActions,
   posts,
   reports,
@@ -75,7 +76,7 @@ export interface QueuedReport {
   targetUserId: string;
   snapshot: ReportSnapshot;
   /** The reported post as it stands, if it still exists: its thumbnail is shown from it. */
-  post: { privacy: PostPrivacy; status: string } | null;
+  post: { privacy: PostPrivacy; status: string; imageName: string | null } | null;
   openReports: number;
   resolution: { action: ReportResolution; note: string | null; resolvedAt: Date } | null;
   createdAt: Date;
@@ -97,6 +98,7 @@ type QueueRow = {
   snapshot: ReportSnapshot;
   post_privacy: PostPrivacy | null;
   post_status: string | null;
+  image_name: string | null;
   open_reports: string;
   resolution: ReportResolution | null;
   resolution_note: string | null;
@@ -118,6 +120,7 @@ export async function listReports(
            ru.full_name as reporter_full_name, ru.avatar_url as reporter_avatar_url,
            r.target_type, r.target_id, r.target_user_id, r.snapshot,
            p.privacy as post_privacy, p.status as post_status,
+           (select m.image_name from ${media} m where m.post_id = p.id order by m.position, m.id limit 1) as image_name,
            (select count(*) from ${reports} o
             where o.target_type = r.target_type and o.target_id = r.target_id and o.status = 'open') as open_reports,
            r.resolution, r.resolution_note, r.resolved_at, r.created_at, ${exactTime(sql`r.created_at`)} as t
@@ -142,7 +145,10 @@ export async function listReports(
     targetId: r.target_id,
     targetUserId: r.target_user_id,
     snapshot: r.snapshot,
-    post: r.post_privacy && r.post_status ? { privacy: r.post_privacy, status: r.post_status } : null,
+    post:
+      r.post_privacy && r.post_status
+        ? { privacy: r.post_privacy, status: r.post_status, imageName: r.image_name }
+        : null,
     openReports: Number(r.open_reports),
     resolution:
       r.resolution && r.resolved_at

@@ -10,3 +10,5 @@ export * from './blocks';
 export * from './mutes';
 export * from './reports';
 export * from './moderation-actions';
+export * from './media';
+export * from './media-upload-keys';

@@ -30,10 +30,12 @@ const recentPostsTouched = 200;
 async function presentReport(imageUrls: ImageUrlSigner, report: QueuedReport) {
   const targetId = toPublicId(report.targetType, report.targetId);
   // Signed whatever the post's privacy (a public post's bytes ignore the signature): the moderator must see it.
+  // The post's first photo, as its own thumbnail is.
+  const imageName = report.post?.status === 'ready' ? report.post.imageName : null;
   const thumbnailUrl =
     report.targetType === 'post'
-      ? report.post?.status === 'ready'
-        ? await imageUrls.urlFor(targetId, 'private', 'thumbnail')
+      ? imageName
+        ? await imageUrls.urlFor(imageName, 'private', 'thumbnail')
         : null
       : undefined;
   return {
