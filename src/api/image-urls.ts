@@ -61,7 +61,7 @@ export function imageUrlSigner(
       const forViewer = viewer();
       const sig = await signature(await key, path, expires, forViewer);
       const named = forViewer === undefined ? '' : `&viewer=${forViewer}`;
-      return `${baseUrl}${path}?expires=${expires}${named}&signature=${sig}`;
+      return `${baseUrl}${path}?expires=${expires}&signature=${sig}${named}`;
     },
   };
 }
