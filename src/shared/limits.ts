@@ -27,11 +27,15 @@ export const limits = {
   tags: { maxCount: 30, maxLength: 50, pattern: '^[\\p{L}\\p{N}_]+$' },
   locationName: { max: 255 },
   comment: { min: 1, max: 2200 },
+  report: { commentMax: 1000 },
+  moderationNote: { max: 1000 },
   rateLimits: {
     auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
     loginPerAccount: { limit: 10, periodSeconds: 15 * 60, scope: 'account' },
     uploads: { limit: 30, periodSeconds: 60, scope: 'user' },
     social: { limit: 120, periodSeconds: 60, scope: 'user' },
+    /** Counted apart from the other social writes (its own key), through the same binding. */
+    reports: { limit: 120, periodSeconds: 60, scope: 'user' },
   },
 } as const;
 
