@@ -14,11 +14,11 @@ export const limits = {
     maxBytes: 20 * 1024 * 1024,
     maxPixels: 50_000_000,
     /**
-     * For files only a whole-image decoder reads (progressive JPEG, WebP, interlaced PNG): they
+     * For files only a whole-image decoder reads (progressive JPEG, WebP, AVIF, interlaced PNG): they
      * must fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).
      */
     maxPixelsWholeDecode: 6_000_000,
-    formats: ['image/jpeg', 'image/png', 'image/webp'],
+    formats: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/avif'],
   },
   caption: { max: 2200 },
   altText: { max: 1500 },

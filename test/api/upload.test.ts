@@ -24,15 +24,20 @@ describe('POST /images/upload accepts', () => {
     expect(new Uint8Array((await original?.arrayBuffer()) ?? new ArrayBuffer(0))).toEqual(jpeg());
   });
 
-  it.each(['png-5x3', 'webp-vp8-5x3', 'webp-vp8l-5x3', 'webp-vp8x-alpha-5x3', 'jpeg-progressive-5x3'] as const)(
-    'a %s file judged by its bytes, whatever its name says',
-    async (name) => {
-      const user = await registerUser();
-      const form = uploadForm(tinyImage(name), {}, 'renamed.gif');
-      const response = await rawUpload(user.accessToken, form);
-      expect(response.status).toBe(202);
-    },
-  );
+  it.each([
+    'png-5x3',
+    'webp-vp8-5x3',
+    'webp-vp8l-5x3',
+    'webp-vp8x-alpha-5x3',
+    'jpeg-progressive-5x3',
+    'heic-8x8',
+    'avif-8x8',
+  ] as const)('a %s file judged by its bytes, whatever its name says', async (name) => {
+    const user = await registerUser();
+    const form = uploadForm(tinyImage(name), {}, 'renamed.gif');
+    const response = await rawUpload(user.accessToken, form);
+    expect(response.status).toBe(202);
+  });
 
   it('shows the author the post as processing, and nobody else', async () => {
     const [author, other] = await Promise.all([registerUser(), registerUser()]);
@@ -93,8 +98,6 @@ describe('POST /images/upload accepts', () => {
 
 describe('POST /images/upload refuses', () => {
   it.each([
-    ['a HEIC photo', 'heic-8x8', 'heic'],
-    ['an AVIF', 'avif-8x8', 'avif'],
     ['a GIF', 'gif-1x1', 'gif'],
     ['a TIFF', 'tiff-1x1', 'tiff'],
     ['a BMP', 'bmp-1x1', 'bmp'],

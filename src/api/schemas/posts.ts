@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { postPrivacies } from '../../db/schema';
+import { imageFormats, postPrivacies } from '../../db/schema';
 import { limits } from '../../shared/limits';
 
 const tagPattern = new RegExp(limits.tags.pattern, 'u');
@@ -123,7 +123,7 @@ export const PostDetail = z
         width: z.number().int(),
         height: z.number().int(),
         fileSize: z.number().int(),
-        format: z.enum(['JPEG', 'PNG', 'WEBP']),
+        format: z.enum(imageFormats),
         camera: z.string().nullable(),
         exposure: Exposure.nullable(),
         blurhash: z.string(),

@@ -8,7 +8,7 @@ export type PostPrivacy = (typeof postPrivacies)[number];
 export const postStatuses = ['processing', 'ready', 'failed'] as const;
 export type PostStatus = (typeof postStatuses)[number];
 
-export const imageFormats = ['JPEG', 'PNG', 'WEBP'] as const;
+export const imageFormats = ['JPEG', 'PNG', 'WEBP', 'HEIC', 'AVIF'] as const;
 export type ImageFormat = (typeof imageFormats)[number];
 
 /** What the processor learns from the file; null until the post is ready. */
