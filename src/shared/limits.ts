@@ -18,6 +18,11 @@ export const limits = {
      * must fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).
      */
     maxPixelsWholeDecode: 6_000_000,
+    /**
+     * Formats whose decoder holds even more than that: libavif (@jsquash/avif) needs about 27
+     * bytes of WASM memory per pixel on top of 16 MB (95 MB at 3 MP, 174 MB at 6 MP, measured).
+     */
+    maxPixelsPerFormat: { avif: 2_500_000 },
     formats: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/avif'],
   },
   caption: { max: 2200 },

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { heifFixture, withClaimedHeifSize } from '../fixtures/images/heif-files';
 import { tinyImage } from '../fixtures/tiny-images';
 import { call, callJson } from '../helpers/api';
 import { registerUser } from '../helpers/factories';
@@ -126,6 +127,15 @@ describe('POST /images/upload refuses', () => {
     const { status, body } = await upload(user.accessToken, bomb);
     expect(status).toBe(413);
     expect(body.error.code).toBe('IMAGE_TOO_LARGE');
+  });
+
+  it('an AVIF over its own 2.5 megapixel limit with 413, the limit /instance publishes', async () => {
+    const user = await registerUser();
+    const { status, body } = await upload(user.accessToken, withClaimedHeifSize(heifFixture('avif'), 2000, 1500));
+    expect(status).toBe(413);
+    expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { maxPixels: 2_500_000 } });
+    const instance = await callJson('/api/v1/instance');
+    expect(instance.body.data.limits.upload.maxPixelsPerFormat).toEqual({ avif: 2_500_000 });
   });
 
   it('a WebP over 6 megapixels with 413, since only a whole-image decode reads it', async () => {

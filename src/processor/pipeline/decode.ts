@@ -17,7 +17,7 @@ import { withAvifDecoder, withJpegDecoder, withWebpDecoder, type DecodedRgba } f
 import { UndecodableImageError } from './errors';
 import { decodeHevcHeif } from './hevc-decoder';
 import { decodeBaselineJpeg, readBaselineHeader, scaledSize, type BaselineJpeg, type DctScale } from './jpeg-decoder';
-import { FULL_DECODE_MAX_PIXELS, MAX_PIXELS } from './limits';
+import { AVIF_MAX_PIXELS, FULL_DECODE_MAX_PIXELS, MAX_PIXELS } from './limits';
 import { toOrientation, type Orientation } from './orient';
 import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
 import { decodePng, readPngInfo } from './png-decoder';
@@ -120,6 +120,7 @@ export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
     streaming = !readPngInfo(input).interlaced;
   }
   if (!streaming) refuseIfTooLarge(size, FULL_DECODE_MAX_PIXELS, WHOLE_DECODE_KIND[format]);
+  if (format === 'avif') refuseIfTooLarge(size, AVIF_MAX_PIXELS, 'AVIF');
   return { ...size, format, baselineJpeg, heif, streaming };
 }
 

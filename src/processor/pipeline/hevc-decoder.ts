@@ -83,7 +83,28 @@ function itemData(file: Uint8Array, item: HeifCodedItem): Uint8Array {
   return out;
 }
 
-function copyPlanes(codec: HevcDecoderInstance, image: number, stridePointer: number): TilePlanes {
+/**
+ * Buffers for the planes of one tile, reused for every tile of the same size: a 48 MP grid has
+ * 192 tiles, and fresh buffers for each would leave 75 MB of garbage behind.
+ */
+class PlaneBuffers {
+  private readonly buffers: Uint8Array[] = [];
+
+  get(channel: number, bytes: number): Uint8Array {
+    const existing = this.buffers[channel];
+    if (existing?.length === bytes) return existing;
+    const buffer = new Uint8Array(bytes);
+    this.buffers[channel] = buffer;
+    return buffer;
+  }
+}
+
+function copyPlanes(
+  codec: HevcDecoderInstance,
+  image: number,
+  stridePointer: number,
+  buffers: PlaneBuffers,
+): TilePlanes {
   const chroma = codec._de265_get_chroma_format(image);
   const bitDepth = codec._de265_get_bits_per_pixel(image, 0);
   const planes = [];
@@ -96,7 +117,7 @@ function copyPlanes(codec: HevcDecoderInstance, image: number, stridePointer: nu
     const heap = codec.HEAPU8;
     const stride = new Int32Array(heap.buffer, stridePointer, 1)[0] ?? 0;
     const bytesPerSample = bitDepth > 8 ? 2 : 1;
-    const data = new Uint8Array(width * height * bytesPerSample);
+    const data = buffers.get(channel, width * height * bytesPerSample);
     for (let y = 0; y < height; y++) {
       const from = pointer + y * stride;
       data.set(heap.subarray(from, from + width * bytesPerSample), y * width * bytesPerSample);
@@ -118,7 +139,12 @@ function copyPlanes(codec: HevcDecoderInstance, image: number, stridePointer: nu
  * Decodes one coded picture with a decoder of its own (a tile is a complete IDR picture with the
  * item's parameter sets), returning its planes outside WASM memory.
  */
-function decodeTile(codec: HevcDecoderInstance, file: Uint8Array, item: HeifCodedItem): TilePlanes {
+function decodeTile(
+  codec: HevcDecoderInstance,
+  file: Uint8Array,
+  item: HeifCodedItem,
+  buffers: PlaneBuffers,
+): TilePlanes {
   const { nals: parameterSets, lengthSize } = configNals(item.config);
   const nals = [...parameterSets, ...dataNals(itemData(file, item), lengthSize)];
   const decoder = codec._de265_new_decoder();
@@ -143,7 +169,7 @@ function decodeTile(codec: HevcDecoderInstance, file: Uint8Array, item: HeifCode
         throw new UndecodableImageError('corrupt', `The HEVC data cannot be decoded (libde265 error ${error})`);
       const image = codec._de265_get_next_picture(decoder);
       if (image) {
-        planes = copyPlanes(codec, image, scratch);
+        planes = copyPlanes(codec, image, scratch, buffers);
         codec._de265_release_next_picture(decoder);
       }
       if (error === DE265_ERROR_WAITING_FOR_INPUT_DATA) break;
@@ -233,6 +259,17 @@ function convertTile(
   }
 }
 
+/** libde265 aborting on hostile data traps the WASM instance: that is damaged data, not a bug here. */
+function withTrapsAsCorrupt<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError)
+      throw new UndecodableImageError('corrupt', 'The HEVC data cannot be decoded', { cause: error });
+    throw error;
+  }
+}
+
 /**
  * Decodes a HEVC HEIF picture in stored orientation into `sink`, one row of tiles at a time.
  * Alpha planes (auxiliary images) are not read: the variants are opaque JPEGs.
@@ -245,13 +282,14 @@ export async function decodeHevcHeif(file: Uint8Array, heif: HeifImage, sink: Ro
   await withHevcDecoder(({ codec }) => {
     const strip = new Uint8ClampedArray(heif.width * Math.min(tileHeight, heif.height) * 4);
     const rowsOut = new Uint8Array(strip.buffer);
+    const buffers = new PlaneBuffers();
     for (let row = 0; row < rows; row++) {
       const top = row * tileHeight;
       const stripHeight = Math.min(tileHeight, heif.height - top);
       for (let column = 0; column < columns; column++) {
         const tile = heif.tiles[row * columns + column];
         if (!tile) throw new UndecodableImageError('corrupt', 'A grid tile is missing');
-        const planes = decodeTile(codec, file, tile);
+        const planes = withTrapsAsCorrupt(() => decodeTile(codec, file, tile, buffers));
         const left = column * tileWidth;
         convertTile(
           planes,

@@ -7,7 +7,7 @@ import { stripJpegMetadata } from '../../../src/shared/image/jpeg-segments';
 import { corpusAvailable, readCorpus } from '../../fixtures/corpus';
 import { tinyImage } from '../../fixtures/tiny-images';
 import { buildExifTiff } from '../../fixtures/exif-builder';
-import { HEIF_QUADRANTS, heifFixture } from '../../fixtures/images/heif-files';
+import { HEIF_QUADRANTS, heifFixture, withClaimedHeifSize } from '../../fixtures/images/heif-files';
 import { buildHeif, quadrantGrid } from '../../fixtures/images/heif-writer';
 import type { Rgb } from '../../fixtures/images/patterns';
 import { decodeJpeg, expectColourNear, gridMeans, jpegSize, sameBytes } from './support';
@@ -159,6 +159,75 @@ describe('damaged HEIC', () => {
     const { offset, length } = read.image.tiles[1]!.data[0]!;
     file.fill(0, offset + 4, offset + length);
     expect(['corrupt', 'truncated']).toContain(await reason(file));
+  });
+});
+
+describe('AVIF limits', () => {
+  it('refuses an AVIF above its own pixel limit from the header, before libavif runs', async () => {
+    const error = await processImage(withClaimedHeifSize(heifFixture('avif'), 2000, 1500), 'avif', 1).then(
+      () => null,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(UndecodableImageError);
+    expect((error as UndecodableImageError).reason).toBe('too-many-pixels');
+  });
+});
+
+/** A small deterministic generator (mulberry32), so every run mutates the same bytes. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+describe('mutated HEIC and AVIF files (seeded)', () => {
+  const sources = (): [string, Uint8Array, 'heic' | 'avif'][] => [
+    ['grid HEIC', quadrantGrid(tiles(), 120, 100, { transforms: [{ irot: 1 }] }), 'heic'],
+    ['single HEIC', heifFixture('single'), 'heic'],
+    ['AVIF', heifFixture('avif'), 'avif'],
+  ];
+
+  it('refuses each with UndecodableImageError or makes decodable variants of the sizes it states', async () => {
+    const random = seeded(12);
+    let refused = 0;
+    let processed = 0;
+    for (const [name, source, format] of sources()) {
+      for (let round = 0; round < 40; round++) {
+        const file = source.slice();
+        const kind = round % 4;
+        if (kind === 0) {
+          for (let flips = 0; flips < 1 + random() * 8; flips++)
+            file[Math.floor(random() * file.length)]! ^= 1 << Math.floor(random() * 8);
+        } else if (kind === 1) {
+          // The boxes' headers and property values, where a flip changes structure rather than pixels.
+          for (let flips = 0; flips < 3; flips++)
+            file[Math.floor(random() * Math.min(file.length, 600))] = random() * 256;
+        }
+        const input = kind === 2 ? file.subarray(0, Math.floor(random() * file.length)) : file;
+        const outcome = await processImage(input, kind === 3 ? (format === 'heic' ? 'avif' : 'heic') : format, 1).then(
+          (result) => result,
+          (thrown: unknown) => thrown,
+        );
+        if (outcome instanceof UndecodableImageError) {
+          refused++;
+          continue;
+        }
+        expect(outcome, `${name}, round ${round}`).not.toBeInstanceOf(Error);
+        const result = outcome as Awaited<ReturnType<typeof processImage>>;
+        for (const variant of [result.original, result.display, result.thumbnail]) {
+          const decoded = await decodeJpeg(variant.bytes);
+          expect([decoded.width, decoded.height]).toEqual([variant.width, variant.height]);
+        }
+        processed++;
+      }
+    }
+    expect(refused + processed).toBe(120);
+    expect(refused).toBeGreaterThan(0);
   });
 });
 

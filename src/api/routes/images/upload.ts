@@ -65,6 +65,12 @@ export function judgeUpload(bytes: Uint8Array): AcceptedImage {
       { details: { maxPixels: limits.upload.maxPixelsWholeDecode, width: sniffed.width, height: sniffed.height } },
     );
   }
+  const formatLimit = sniffed.format === 'avif' ? limits.upload.maxPixelsPerFormat.avif : null;
+  if (formatLimit !== null && pixels > formatLimit) {
+    throw new ApiError('IMAGE_TOO_LARGE', `AVIF photos are limited to ${formatLimit / 1e6} megapixels`, {
+      details: { maxPixels: formatLimit, width: sniffed.width, height: sniffed.height },
+    });
+  }
   return { format: formatNames[sniffed.format], width: sniffed.width, height: sniffed.height };
 }
 
