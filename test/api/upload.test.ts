@@ -134,7 +134,7 @@ describe('POST /images/upload refuses', () => {
     const { status, body } = await upload(user.accessToken, withClaimedHeifSize(heifFixture('avif'), 2000, 1500));
     expect(status).toBe(413);
     expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { maxPixels: 2_500_000 } });
-    const instance = await callJson('/api/v1/instance');
+    const instance = await callJson<{ limits: { upload: { maxPixelsPerFormat: unknown } } }>('/api/v1/instance');
     expect(instance.body.data.limits.upload.maxPixelsPerFormat).toEqual({ avif: 2_500_000 });
   });
 
