@@ -14,11 +14,16 @@ export const limits = {
     maxBytes: 20 * 1024 * 1024,
     maxPixels: 50_000_000,
     /**
-     * For files only a whole-image decoder reads (progressive JPEG, WebP, interlaced PNG): they
+     * For files only a whole-image decoder reads (progressive JPEG, WebP, AVIF, interlaced PNG): they
      * must fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).
      */
     maxPixelsWholeDecode: 6_000_000,
-    formats: ['image/jpeg', 'image/png', 'image/webp'],
+    /**
+     * Formats whose decoder holds even more than that: libavif (@jsquash/avif) needs about 27
+     * bytes of WASM memory per pixel on top of 16 MB (95 MB at 3 MP, 174 MB at 6 MP, measured).
+     */
+    maxPixelsPerFormat: { avif: 2_500_000 },
+    formats: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/avif'],
   },
   /** Posts of several photos: how many, and how long a photo uploaded by `POST /media` waits to be attached. */
   media: { maxPerPost: 20, unattachedHours: 24 },

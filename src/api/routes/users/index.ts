@@ -31,7 +31,7 @@ import type { ImageProcessor } from '../../../processor';
 import { readExif } from '../../../shared/image/exif';
 import { judgeUpload } from '../images/upload';
 
-const formatOf = { JPEG: 'jpeg', PNG: 'png', WEBP: 'webp' } as const;
+const formatOf = { JPEG: 'jpeg', PNG: 'png', WEBP: 'webp', HEIC: 'heic', AVIF: 'avif' } as const;
 
 function userIdOrNotFound(publicId: string): string {
   const id = parsePublicId('user', publicId);
