@@ -6,3 +6,4 @@ export * from './users';
 export * from './upload-keys';
 export * from './likes';
 export * from './notifications';
+export * from './exports';
