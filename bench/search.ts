@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { localConnectionString } from '../dev/paths.ts';
-import { insertUsers, signIn, sqlClient, type Sql } from '../dev/seed-sql.ts';
+import { insertUsers, seededPhotos, signIn, sqlClient, type Sql } from '../dev/seed-sql.ts';
 import { createDb } from '../src/db/client.ts';
 import { postSearchQuery, userSearchQuery } from '../src/db/queries/search.ts';
 import { benchSecret, ms, table, timeSequential, type Stack } from './harness.ts';
@@ -67,20 +67,23 @@ async function seed(sqlc: Sql, prefix: string, users: number, posts: number): Pr
   // Captions of three to five words, one to three tags, 80 % public, 15 % followers, 5 % private.
   await sqlc.query(
     `with w as (select ${pgArray(words)} as words, ${pgArray(tags)} as tags)
-     insert into posts (user_id, caption, tags, privacy, status, format, file_size, width, height, metadata, likes_count, created_at)
+     , inserted as (
+     insert into posts (user_id, caption, tags, privacy, status, likes_count, created_at)
      select ($1::uuid[])[1 + n % array_length($1::uuid[], 1)],
             initcap(w.words[1 + (n * 7) % 24]) || ' ' || w.words[1 + (n * 13) % 23] || ' ' || w.words[1 + (n / 3) % 24]
               || case when n % 2 = 0 then ' by the ' || w.words[1 + (n / 7) % 24] else '' end || ' #' || w.tags[1 + n % 12],
             array_remove(array[w.tags[1 + n % 12], case when n % 3 > 0 then w.tags[1 + (n / 5) % 12] end,
                                case when n % 4 = 0 then w.tags[1 + (n / 11) % 12] end], null),
             case when n % 20 = 0 then 'private' when n % 20 < 4 then 'followers' else 'public' end,
-            'ready', 'JPEG', 250000, 1080, 810, '{"camera":null,"exposure":null,"blurhash":"LEHV6nWB2yk8pyo0adR*.7kCMdnj"}'::jsonb,
-            n % 500, now() - (n % 365 || ' days')::interval - (n || ' seconds')::interval
-     from generate_series(1, $2) n, w`,
+            'ready', n % 500, now() - (n % 365 || ' days')::interval - (n || ' seconds')::interval
+     from generate_series(1, $2) n, w
+     returning id, user_id)
+     ${seededPhotos('inserted')}`,
     [ids, posts],
   );
   await sqlc.query('analyze users');
   await sqlc.query('analyze posts');
+  await sqlc.query('analyze media');
   return ids;
 }
 

@@ -67,16 +67,24 @@ export async function insertFollowing(sql: Sql, follower: string, authors: strin
   ]);
 }
 
+/** One ready photo per post of the CTE `posts` (columns id, user_id), named as an upload names it. */
+export function seededPhotos(posts: string): string {
+  return `insert into media (user_id, post_id, position, status, original_key, image_name, format, file_size, width, height, metadata)
+       select user_id, id, 0, 'ready', 'originals/post_' || replace(id::text, '-', ''), 'post_' || replace(id::text, '-', ''),
+              'JPEG', 250000, 1080, 810, '{"camera":null,"exposure":null,"blurhash":"LEHV6nWB2yk8pyo0adR*.7kCMdnj"}'::jsonb
+       from ${posts}`;
+}
+
 /** `perAuthor` ready posts for each author, spread over the last `days` days; returns post ids. */
 export async function insertReadyPosts(sql: Sql, authors: string[], perAuthor: number, days = 7): Promise<string[]> {
   const rows = (await sql.query(
     `with inserted as (
-       insert into posts (user_id, caption, tags, privacy, status, format, file_size, width, height, metadata, created_at)
-       select a, 'Seeded photo ' || n || ' #seed', '{seed}', 'public', 'ready', 'JPEG', 250000, 1080, 810,
-              '{"camera":null,"exposure":null,"blurhash":"LEHV6nWB2yk8pyo0adR*.7kCMdnj"}'::jsonb,
-              now() - (random() * $3 || ' days')::interval
+       insert into posts (user_id, caption, tags, privacy, status, created_at)
+       select a, 'Seeded photo ' || n || ' #seed', '{seed}', 'public', 'ready', now() - (random() * $3 || ' days')::interval
        from unnest($1::uuid[]) a cross join generate_series(1, $2) n
        returning id, user_id
+     ), photos as (
+       ${seededPhotos('inserted')}
      ), counted as (
        update users u set posts_count = posts_count + c.n
        from (select user_id, count(*) n from inserted group by user_id) c where u.id = c.user_id

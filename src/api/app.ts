@@ -11,6 +11,7 @@ import { imageRoutes } from './routes/images';
 import { avatarRoutes, mediaRoutes } from './routes/media';
 import { notificationRoutes } from './routes/notifications';
 import { instanceRoutes } from './routes/meta/instance';
+import { photoRoutes } from './routes/photos';
 import { postRoutes } from './routes/posts';
 import { searchRoutes } from './routes/search';
 import { userRoutes } from './routes/users';
@@ -47,6 +48,7 @@ function createApiRouter() {
     .route('/users', userRoutes)
     .route('/images', imageRoutes)
     .route('/posts', postRoutes)
+    .route('/media', photoRoutes)
     .route('/', feedRoutes)
     .route('/', searchRoutes)
     .route('/', notificationRoutes)

@@ -30,19 +30,20 @@ async function signature(key: CryptoKey, path: string, expires: number): Promise
   return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${path}\n${expires}`))));
 }
 
-export function variantPath(publicPostId: string, size: VariantSize): string {
-  return `/${r2Keys.variant(publicPostId, size)}`;
+export function variantPath(imageName: string, size: VariantSize): string {
+  return `/${r2Keys.variant(imageName, size)}`;
 }
 
 export interface ImageUrlSigner {
-  urlFor(publicPostId: string, privacy: PostPrivacy, size: VariantSize): Promise<string>;
+  /** The URL of one variant of the photo named `imageName` (a media row's), as its post's privacy allows. */
+  urlFor(imageName: string, privacy: PostPrivacy, size: VariantSize): Promise<string>;
 }
 
 export function imageUrlSigner(baseUrl: string, secret: string, now = () => Date.now()): ImageUrlSigner {
   let key: Promise<CryptoKey> | undefined;
   return {
-    async urlFor(publicPostId, privacy, size) {
-      const path = variantPath(publicPostId, size);
+    async urlFor(imageName, privacy, size) {
+      const path = variantPath(imageName, size);
       if (privacy === 'public') return `${baseUrl}${path}`;
       const hour = 3600;
       const expires = (Math.floor(now() / 1000 / hour) + 1 + signedUrlHours) * hour;

@@ -1,17 +1,20 @@
 /**
- * The processor Worker: consumes image jobs from the queue, and sweeps for posts left processing.
+ * The processor Worker: consumes image jobs (one photo each) from the queue, and sweeps for photos
+ * left processing and for uploads never attached to a post.
  * Each message is acked or retried on its own and the handler never throws: Miniflare (and a
  * thrown handler in production) would otherwise retry and dead-letter the whole batch.
  */
 import { createDb } from '../db/client';
-import { markPostFailed, sweepStuckPosts } from '../db/queries/posts';
+import { deleteUnattachedMedia, processingMediaOfPost, sweepStuckMedia, unsettledPosts } from '../db/queries/media';
+import { r2Keys } from '../shared/images';
+import { limits } from '../shared/limits';
 import type { ImageJob } from '../shared/queue-messages';
 import { PermanentFailure } from './failures';
 import { WorkerEntrypoint } from 'cloudflare:workers';
 import { initCodecs, UndecodableImageError, type SourceFormat } from './pipeline';
 import { renderAvatar } from './pipeline/avatar';
 import { codecModules } from './pipeline/wasm-modules';
-import { processPost, type ProcessorDeps } from './process-post';
+import { failMedia, processMedia, settlePostOf, type ProcessorDeps } from './process-media';
 
 const deadLetterQueue = 'lumen-image-jobs-dlq';
 const maxBackoffSeconds = 300;
@@ -35,34 +38,65 @@ function log(event: Record<string, unknown>) {
   console.log(JSON.stringify({ worker: 'processor', ...event }));
 }
 
+/** The photos a job names: one, or (for a job queued before photos had rows) every one of its post still processing. */
+async function photosOf(deps: ProcessorDeps, job: ImageJob): Promise<string[]> {
+  return job.kind === 'process-media' ? [job.mediaId] : processingMediaOfPost(deps.db, job.postId);
+}
+
 async function handleJob(deps: ProcessorDeps, message: Message<ImageJob>): Promise<void> {
-  const { postId } = message.body;
+  let mediaId: string | undefined;
   try {
-    const outcome = await processPost(deps, postId);
-    log({ postId, outcome, attempt: message.attempts });
+    for (mediaId of await photosOf(deps, message.body)) {
+      const outcome = await processMedia(deps, mediaId);
+      log({ mediaId, outcome, attempt: message.attempts });
+    }
     message.ack();
   } catch (error) {
-    if (error instanceof PermanentFailure) {
-      await markPostFailed(deps.db, postId, error.message);
-      log({ postId, outcome: 'failed', reason: error.message });
+    if (error instanceof PermanentFailure && mediaId) {
+      await failMedia(deps, mediaId, error.message);
+      log({ mediaId, outcome: 'failed', reason: error.message });
       message.ack();
       return;
     }
-    log({ postId, outcome: 'retry', attempt: message.attempts, error: String(error) });
+    log({ job: message.body, outcome: 'retry', attempt: message.attempts, error: String(error) });
     message.retry({ delaySeconds: Math.min(2 ** message.attempts, maxBackoffSeconds) });
   }
 }
 
-/** Jobs that exhausted their retries: the post ends failed with a reason, never stuck processing. */
+/** Jobs that exhausted their retries: the photo (and so its post) ends failed with a reason, never stuck processing. */
 async function handleDeadLetter(deps: ProcessorDeps, message: Message<ImageJob>): Promise<void> {
   try {
-    await markPostFailed(deps.db, message.body.postId, 'Processing kept failing; gave up after several attempts');
-    log({ postId: message.body.postId, outcome: 'failed', reason: 'dead-lettered' });
+    for (const mediaId of await photosOf(deps, message.body)) {
+      await failMedia(deps, mediaId, 'Processing kept failing; gave up after several attempts');
+      log({ mediaId, outcome: 'failed', reason: 'dead-lettered' });
+    }
     message.ack();
   } catch (error) {
-    log({ postId: message.body.postId, outcome: 'dead-letter-retry', error: String(error) });
+    log({ job: message.body, outcome: 'dead-letter-retry', error: String(error) });
     message.retry({ delaySeconds: maxBackoffSeconds });
   }
+}
+
+/** Photos stuck processing are queued again a bounded number of times, then failed with their posts. */
+async function sweepStuck(deps: ProcessorDeps, env: ProcessorEnv): Promise<void> {
+  const { requeued, failed } = await sweepStuckMedia(deps.db, stuckAfterSeconds, maxRequeues, sweepBatch);
+  if (requeued.length) {
+    await env.IMAGE_JOBS.sendBatch(
+      requeued.map((mediaId) => ({ body: { kind: 'process-media', mediaId } satisfies ImageJob })),
+    );
+  }
+  const posts = new Set(failed.flatMap((photo) => (photo.postId ? [photo.postId] : [])));
+  for (const postId of await unsettledPosts(deps.db, stuckAfterSeconds, sweepBatch)) posts.add(postId);
+  for (const postId of posts) await settlePostOf(deps, postId);
+  if (requeued.length || failed.length || posts.size)
+    log({ sweep: true, requeued: requeued.length, failed: failed.length, settled: posts.size });
+}
+
+/** Uploads never attached to a post: rows first (so a photo attached meanwhile is kept), then their bytes. */
+async function sweepUnattached(deps: ProcessorDeps): Promise<void> {
+  const swept = await deleteUnattachedMedia(deps.db, limits.media.unattachedHours, sweepBatch);
+  if (swept.length) await deps.images.delete(swept.flatMap((photo) => r2Keys.ofMedia(photo)));
+  if (swept.length) log({ sweep: 'unattached', deleted: swept.length });
 }
 
 export default {
@@ -75,13 +109,8 @@ export default {
 
   async scheduled(_controller, env) {
     const deps = depsOf(env);
-    const { requeued, failed } = await sweepStuckPosts(deps.db, stuckAfterSeconds, maxRequeues, sweepBatch);
-    if (requeued.length) {
-      await env.IMAGE_JOBS.sendBatch(
-        requeued.map((postId) => ({ body: { kind: 'process-post', postId } satisfies ImageJob })),
-      );
-    }
-    if (requeued.length || failed.length) log({ sweep: true, requeued: requeued.length, failed: failed.length });
+    await sweepStuck(deps, env);
+    await sweepUnattached(deps);
   },
 } satisfies ExportedHandler<ProcessorEnv, ImageJob>;
 

@@ -1,6 +1,8 @@
 /**
  * Where image bytes live in R2, and which variants exist. Originals are private and never served;
- * variants follow the seed's CDN layout, `/images/{postId}_{size}.jpg`.
+ * variants follow the seed's CDN layout, `/images/{name}_{size}.jpg`, where the name is the
+ * photo's own: `post_<hex>` for a post's photo made by `POST /images/upload` (and every post made
+ * before posts had several photos), `media_<hex>` for one uploaded by `POST /media`.
  */
 export const variantSizes = ['thumbnail', 'display', 'original'] as const;
 export type VariantSize = (typeof variantSizes)[number];
@@ -11,8 +13,19 @@ export const variantLongestSide: Record<Exclude<VariantSize, 'original'>, number
   display: 1080,
 };
 
+/** How a media row names its R2 objects (columns `original_key` and `image_name`). */
+export interface MediaObjects {
+  originalKey: string;
+  imageName: string;
+}
+
 export const r2Keys = {
-  original: (postId: string) => `originals/${postId}`,
-  variant: (postId: string, size: VariantSize) => `images/${postId}_${size}.jpg`,
-  allOf: (postId: string) => [r2Keys.original(postId), ...variantSizes.map((size) => r2Keys.variant(postId, size))],
+  original: (imageName: string) => `originals/${imageName}`,
+  variant: (imageName: string, size: VariantSize) => `images/${imageName}_${size}.jpg`,
+  /** The names a new photo gets, from its public id (`post_…` or `media_…`). */
+  forNewMedia: (publicId: string): MediaObjects => ({ originalKey: r2Keys.original(publicId), imageName: publicId }),
+  /** The served variants of one photo. */
+  variantsOf: (photo: MediaObjects) => variantSizes.map((size) => r2Keys.variant(photo.imageName, size)),
+  /** Every object of one photo: what deleting or exporting it must cover. */
+  ofMedia: (photo: MediaObjects) => [photo.originalKey, ...r2Keys.variantsOf(photo)],
 };

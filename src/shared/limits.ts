@@ -20,6 +20,8 @@ export const limits = {
     maxPixelsWholeDecode: 6_000_000,
     formats: ['image/jpeg', 'image/png', 'image/webp'],
   },
+  /** Posts of several photos: how many, and how long a photo uploaded by `POST /media` waits to be attached. */
+  media: { maxPerPost: 20, unattachedHours: 24 },
   caption: { max: 2200 },
   altText: { max: 1500 },
   tags: { maxCount: 30, maxLength: 50, pattern: '^[\\p{L}\\p{N}_]+$' },

@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:workers';
 import { expect } from 'vitest';
 import { createDb } from '../../src/db/client';
-import { insertPost } from '../../src/db/queries/posts';
-import { parsePublicId } from '../../src/shared/ids';
+import { insertPostWithPhoto } from '../../src/db/queries/posts';
+import { parsePublicId, toPublicId } from '../../src/shared/ids';
+import { r2Keys } from '../../src/shared/images';
 import { tinyImage } from '../fixtures/tiny-images';
 import { callJson } from './api';
 import type { TestUser } from './factories';
@@ -38,22 +39,28 @@ export async function waitUntilProcessed(token: string, postId: string, timeoutM
   }
 }
 
-/** A post row left processing with no stored original, as if its upload's bytes were lost. */
+/** A one-photo post left processing with no stored original, as if its upload's bytes were lost. */
 export async function insertProcessingPost(user: TestUser): Promise<string> {
   const id = crypto.randomUUID();
+  const userId = String(parsePublicId('user', user.userId));
   const db = createDb(env.DATABASE_URL, env.NEON_HTTP_ENDPOINT);
-  await insertPost(
+  await insertPostWithPhoto(
     db,
     {
       id,
-      userId: String(parsePublicId('user', user.userId)),
+      userId,
       caption: null,
-      altText: null,
       tags: [],
       locationName: null,
       latitude: null,
       longitude: null,
       privacy: 'public',
+    },
+    {
+      id: crypto.randomUUID(),
+      userId,
+      altText: null,
+      ...r2Keys.forNewMedia(toPublicId('post', id)),
       format: 'JPEG',
       fileSize: 1,
     },

@@ -1,6 +1,7 @@
 /**
- * The stuck-post sweep (the processor's cron): posts left processing too long are queued again a
- * bounded number of times, then failed with a reason — never left processing forever.
+ * The stuck-media sweep (the processor's cron): photos left processing too long are queued again a
+ * bounded number of times, then failed with a reason, and their posts with them — never left
+ * processing forever.
  */
 import { env } from 'cloudflare:workers';
 import { createScheduledController } from 'cloudflare:test';
@@ -24,9 +25,10 @@ const processorEnv = {
   CACHE: env.CACHE,
 } satisfies ProcessorEnv;
 
+/** Makes the post's photo look as if it had been processing for an hour, requeued `requeues` times. */
 async function ageProcessingPost(postId: string, requeues: number) {
   await db.execute(
-    sql`update posts set updated_at = now() - interval '1 hour', requeues = ${requeues} where id = ${postId}`,
+    sql`update media set updated_at = now() - interval '1 hour', requeues = ${requeues} where post_id = ${postId}`,
   );
 }
 
@@ -34,13 +36,14 @@ async function runSweep() {
   await processor.scheduled(createScheduledController({ cron: '*/10 * * * *' }), processorEnv);
 }
 
-describe('the stuck-post sweep', () => {
+describe('the stuck-media sweep', () => {
   it('queues a post left processing again, and the retry settles it', async () => {
     const [user] = (await quickUsers(1)) as [TestUser];
     const postId = await insertProcessingPost(user);
     await ageProcessingPost(postId, 0);
     await runSweep();
-    const [row] = (await db.execute<{ requeues: number }>(sql`select requeues from posts where id = ${postId}`)).rows;
+    const [row] = (await db.execute<{ requeues: number }>(sql`select requeues from media where post_id = ${postId}`))
+      .rows;
     expect(row?.requeues).toBe(1);
     // Its original is missing, so the requeued job fails it: it does not stay processing.
     const post = await waitUntilProcessed(user.accessToken, toPublicId('post', postId));
@@ -62,7 +65,7 @@ describe('the stuck-post sweep', () => {
     await runSweep();
     const [row] = (
       await db.execute<{ requeues: number; status: string }>(
-        sql`select requeues, status from posts where id = ${postId}`,
+        sql`select requeues, status from media where post_id = ${postId}`,
       )
     ).rows;
     expect(row).toEqual({ requeues: 0, status: 'processing' });

@@ -27,7 +27,7 @@ const errorDescriptions: Record<number, string> = {
   403: 'Not allowed (`FORBIDDEN`)',
   404: 'Not found, or not visible to the caller (`NOT_FOUND`)',
   405: 'Method not allowed',
-  409: 'Already taken (`USERNAME_TAKEN`, `EMAIL_TAKEN`)',
+  409: 'Conflict: already taken (`USERNAME_TAKEN`, `EMAIL_TAKEN`) or already in a post (`ALREADY_ATTACHED`)',
   413: 'Body too large (`PAYLOAD_TOO_LARGE`)',
   415: 'Unsupported media type',
   422: 'Well-formed but impossible (`UNPROCESSABLE`)',

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CursorPagination } from './pagination';
-import { Privacy } from './posts';
+import { MediaItem, Privacy } from './posts';
 
 export const FeedItem = z
   .object({
@@ -20,6 +20,8 @@ export const FeedItem = z
     blurhash: z.string().nullable().openapi({ description: 'A placeholder to paint before the thumbnail loads' }),
     aspectRatio: z.number().nullable(),
     createdAt: z.string(),
+    media: z.array(MediaItem).openapi({ description: 'The photos, in display order' }),
+    mediaCount: z.number().int(),
   })
   .openapi('FeedItem');
 

@@ -1,11 +1,11 @@
 import { z } from '@hono/zod-openapi';
-import { postPrivacies } from '../../db/schema';
+import { imageFormats, postPrivacies } from '../../db/schema';
 import { limits } from '../../shared/limits';
 
 const tagPattern = new RegExp(limits.tags.pattern, 'u');
 const hashtag = /#([\p{L}\p{N}_]{1,50})/gu;
 
-const Tag = z
+export const Tag = z
   .string()
   .trim()
   .transform((tag) => tag.replace(/^#/, '').toLowerCase())
@@ -52,8 +52,8 @@ const LocationField = z
   .pipe(Location);
 
 export const Privacy = z.enum(postPrivacies);
-const Caption = z.string().max(limits.caption.max);
-const AltText = z.string().max(limits.altText.max);
+export const Caption = z.string().max(limits.caption.max);
+export const AltText = z.string().max(limits.altText.max);
 
 export const UploadForm = z
   .strictObject({
@@ -71,13 +71,23 @@ export const UploadForm = z
   })
   .openapi('UploadForm');
 
+/** 1 to 20 media ids in display order, each once. */
+export const MediaIds = z
+  .array(z.string())
+  .min(1)
+  .max(limits.media.maxPerPost)
+  .refine((ids) => new Set(ids).size === ids.length, { message: 'Each photo may appear only once' });
+
 export const PostPatch = z
   .strictObject({
     caption: Caption.nullable().optional(),
-    altText: AltText.nullable().optional(),
+    altText: AltText.nullable().optional().openapi({ description: 'Of the first photo' }),
     tags: z.array(Tag).max(limits.tags.maxCount).optional(),
     location: Location.nullable().optional(),
     privacy: Privacy.optional(),
+    mediaIds: MediaIds.optional().openapi({
+      description: 'The post’s own photos in a new order, or fewer of them; photos left out are deleted',
+    }),
   })
   .openapi('PostPatch');
 
@@ -91,13 +101,38 @@ export const UploadAccepted = z
   })
   .openapi('UploadAccepted');
 
-const Exposure = z.object({
+export const Exposure = z.object({
   lens: z.string().nullable(),
   fNumber: z.number().nullable(),
   exposureTime: z.string().nullable(),
   iso: z.number().nullable(),
   focalLength: z.number().nullable(),
 });
+
+export const PhotoMetadata = z
+  .object({
+    width: z.number().int(),
+    height: z.number().int(),
+    fileSize: z.number().int(),
+    format: z.enum(imageFormats),
+    camera: z.string().nullable(),
+    exposure: Exposure.nullable(),
+    blurhash: z.string(),
+    aspectRatio: z.number(),
+  })
+  .openapi('PhotoMetadata');
+
+/** One photo of a post. Its URLs follow the post's privacy, and are null until the post is ready. */
+export const MediaItem = z
+  .object({
+    mediaId: z.string(),
+    imageUrl: z.string().nullable(),
+    displayUrl: z.string().nullable(),
+    thumbnailUrl: z.string().nullable(),
+    altText: z.string().nullable(),
+    metadata: PhotoMetadata.nullable(),
+  })
+  .openapi('MediaItem');
 
 export const PostDetail = z
   .object({
@@ -118,17 +153,10 @@ export const PostDetail = z
     commentsCount: z.number().int(),
     isLiked: z.boolean(),
     createdAt: z.string(),
-    metadata: z
-      .object({
-        width: z.number().int(),
-        height: z.number().int(),
-        fileSize: z.number().int(),
-        format: z.enum(['JPEG', 'PNG', 'WEBP']),
-        camera: z.string().nullable(),
-        exposure: Exposure.nullable(),
-        blurhash: z.string(),
-        aspectRatio: z.number(),
-      })
-      .nullable(),
+    metadata: PhotoMetadata.nullable().openapi({ description: 'Of the first photo; null until the post is ready' }),
+    media: z
+      .array(MediaItem)
+      .openapi({ description: 'The photos, in display order; the first is the post’s own image' }),
+    mediaCount: z.number().int(),
   })
   .openapi('PostDetail');

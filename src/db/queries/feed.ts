@@ -1,7 +1,8 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { follows, posts, users, type ImageMetadata, type PostPrivacy } from '../schema';
+import { follows, posts, users, type PostPrivacy } from '../schema';
 import { exactTime } from './exact-time';
+import { mediaOfPost, type MediaSummary } from './media';
 
 export interface FeedEntry {
   postId: string;
@@ -100,14 +101,12 @@ export interface FeedPost {
   username: string;
   avatarUrl: string | null;
   caption: string | null;
-  altText: string | null;
   tags: string[];
   privacy: PostPrivacy;
   likesCount: number;
   commentsCount: number;
-  width: number | null;
-  height: number | null;
-  metadata: ImageMetadata | null;
+  /** Its photos in order; the first is the post's own image. */
+  media: MediaSummary[];
   createdAt: Date;
   t: string;
   /** Whether the viewer the posts were loaded for has liked it. */
@@ -147,26 +146,24 @@ type FeedPostRow = {
   username: string;
   avatar_url: string | null;
   caption: string | null;
-  alt_text: string | null;
   tags: string[];
   privacy: PostPrivacy;
   likes_count: number;
   comments_count: number;
-  width: number | null;
-  height: number | null;
-  metadata: ImageMetadata | null;
+  media: MediaSummary[];
   created_at: string;
   t: string;
   is_liked: boolean;
 };
 
-/** The columns a feed item needs, for posts `p` joined with their authors `u`. */
+/** The columns a feed item needs, for posts `p` joined with their authors `u`; its photos aggregated in place. */
 function postFields(viewerId: string | undefined): SQL {
   const isLiked = viewerId
     ? sql`exists (select 1 from likes l where l.post_id = p.id and l.user_id = ${viewerId})`
     : sql`false`;
-  return sql`p.id, p.user_id, u.username, u.avatar_url, p.caption, p.alt_text, p.tags, p.privacy, p.likes_count,
-    p.comments_count, p.width, p.height, p.metadata, p.created_at, ${exactTime(sql`p.created_at`)} as t, ${isLiked} as is_liked`;
+  return sql`p.id, p.user_id, u.username, u.avatar_url, p.caption, p.tags, p.privacy, p.likes_count,
+    p.comments_count, ${mediaOfPost(sql`p.id`)} as media, p.created_at, ${exactTime(sql`p.created_at`)} as t,
+    ${isLiked} as is_liked`;
 }
 
 function toFeedPost(r: FeedPostRow): FeedPost {
@@ -176,14 +173,11 @@ function toFeedPost(r: FeedPostRow): FeedPost {
     username: r.username,
     avatarUrl: r.avatar_url,
     caption: r.caption,
-    altText: r.alt_text,
     tags: r.tags,
     privacy: r.privacy,
     likesCount: r.likes_count,
     commentsCount: r.comments_count,
-    width: r.width,
-    height: r.height,
-    metadata: r.metadata,
+    media: r.media,
     createdAt: new Date(r.created_at),
     t: r.t,
     isLiked: r.is_liked === true,

@@ -1,31 +1,40 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Audience } from '../../shared/privacy';
 import type { Db } from '../client';
-import { posts, uploadKeys, users, type ImageMetadata, type PostRow } from '../schema';
+import { media, posts, uploadKeys, users, type PostRow } from '../schema';
+import { mediaOfPost, type MediaSummary, type NewMedia } from './media';
 
 export type NewPost = Pick<
   PostRow,
-  | 'id'
-  | 'userId'
-  | 'caption'
-  | 'altText'
-  | 'tags'
-  | 'locationName'
-  | 'latitude'
-  | 'longitude'
-  | 'privacy'
-  | 'format'
-  | 'fileSize'
+  'id' | 'userId' | 'caption' | 'tags' | 'locationName' | 'latitude' | 'longitude' | 'privacy'
 >;
 
-/** The post and, when the upload carried an Idempotency-Key, its key — one transaction. */
-export async function insertPost(db: Db, post: NewPost, idempotencyKey: string | undefined): Promise<void> {
-  const insert = db.insert(posts).values({ ...post, status: 'processing' });
+/**
+ * A one-photo post as `POST /images/upload` makes it: the post, its photo and, when the upload
+ * carried an Idempotency-Key, its key — one transaction.
+ */
+export async function insertPostWithPhoto(
+  db: Db,
+  post: NewPost,
+  photo: NewMedia,
+  idempotencyKey: string | undefined,
+): Promise<void> {
+  const insertPost = db.insert(posts).values({ ...post, status: 'processing' });
+  const insertPhoto = db.insert(media).values({ ...photo, postId: post.id, position: 0, status: 'processing' });
   if (idempotencyKey === undefined) {
-    await insert;
+    await db.batch([insertPost, insertPhoto]);
     return;
   }
-  await db.batch([insert, db.insert(uploadKeys).values({ userId: post.userId, key: idempotencyKey, postId: post.id })]);
+  await db.batch([
+    insertPost,
+    insertPhoto,
+    db.insert(uploadKeys).values({ userId: post.userId, key: idempotencyKey, postId: post.id }),
+  ]);
+}
+
+/** A post with no photo yet, processing: `POST /posts` attaches its photos next and settles it. */
+export async function insertPost(db: Db, post: NewPost): Promise<void> {
+  await db.insert(posts).values({ ...post, status: 'processing' });
 }
 
 /** The post an earlier upload with this key created, if the key is younger than a day. */
@@ -53,6 +62,8 @@ export async function expireUploadKey(db: Db, userId: string, key: string): Prom
 }
 
 export interface PostWithAuthor extends PostRow {
+  /** Its photos in order; the first is the post's own image. */
+  media: MediaSummary[];
   username: string;
   avatarUrl: string | null;
   /** Whether the viewer it was loaded for has liked it. */
@@ -75,6 +86,7 @@ export async function findPostForViewer(
   const [row] = await db
     .select({
       post: posts,
+      media: mediaOfPost(sql`"posts"."id"`),
       username: users.username,
       avatarUrl: users.avatarUrl,
       followsAuthor: followsAuthor.mapWith(Boolean),
@@ -86,23 +98,13 @@ export async function findPostForViewer(
     .limit(1);
   if (!row) return undefined;
   return {
-    post: { ...row.post, username: row.username, avatarUrl: row.avatarUrl, isLiked: row.isLiked },
+    post: { ...row.post, media: row.media, username: row.username, avatarUrl: row.avatarUrl, isLiked: row.isLiked },
     audience: { isAuthor: row.post.userId === viewerId, followsAuthor: row.followsAuthor },
   };
 }
 
-/** Just what the image route needs to decide whether bytes may be served. */
-export async function findPostVisibility(db: Db, postId: string) {
-  const [row] = await db
-    .select({ status: posts.status, privacy: posts.privacy, userId: posts.userId })
-    .from(posts)
-    .where(eq(posts.id, postId))
-    .limit(1);
-  return row;
-}
-
 export type PostChanges = Partial<
-  Pick<PostRow, 'caption' | 'altText' | 'tags' | 'locationName' | 'latitude' | 'longitude' | 'privacy'>
+  Pick<PostRow, 'caption' | 'tags' | 'locationName' | 'latitude' | 'longitude' | 'privacy'>
 >;
 
 export async function updatePost(db: Db, postId: string, authorId: string, changes: PostChanges) {
@@ -130,71 +132,7 @@ export async function deletePost(db: Db, postId: string, authorId: string): Prom
   return result.rows[0]?.deleted === true;
 }
 
-// ---- the processor's side ----
-
-export async function findPostForProcessing(db: Db, postId: string) {
-  const [row] = await db
-    .select({ id: posts.id, status: posts.status, format: posts.format, userId: posts.userId })
-    .from(posts)
-    .where(eq(posts.id, postId))
-    .limit(1);
-  return row;
-}
-
-export interface ProcessedPost {
-  width: number;
-  height: number;
-  metadata: ImageMetadata;
-}
-
-/**
- * Marks a processing post ready and counts it for its author, in one statement. Only the first
- * of two concurrent deliveries of the same job gets `true`; the second changes nothing.
- */
-export async function markPostReady(db: Db, postId: string, result: ProcessedPost): Promise<boolean> {
-  const rows = await db.execute<{ user_id: string }>(sql`
-    with readied as (
-      update ${posts}
-      set status = 'ready', width = ${result.width}, height = ${result.height},
-          metadata = ${JSON.stringify(result.metadata)}::jsonb, failure_reason = null, updated_at = now()
-      where id = ${postId} and status = 'processing'
-      returning user_id
-    ), counted as (
-      update ${users} set posts_count = posts_count + 1 where id in (select user_id from readied)
-    )
-    select user_id from readied`);
-  return rows.rows.length > 0;
-}
-
-export async function markPostFailed(db: Db, postId: string, reason: string): Promise<void> {
-  await db
-    .update(posts)
-    .set({ status: 'failed', failureReason: reason.slice(0, 500), updatedAt: sql`now()` })
-    .where(and(eq(posts.id, postId), eq(posts.status, 'processing')));
-}
-
-/**
- * Posts left processing longer than `olderThanSeconds`: the ones requeued fewer than `maxRequeues`
- * times are counted up and returned for another try; the rest are failed. Both in one statement each.
- */
-export async function sweepStuckPosts(db: Db, olderThanSeconds: number, maxRequeues: number, batch: number) {
-  const failed = await db.execute<{ id: string }>(sql`
-    update ${posts} set status = 'failed', failure_reason = 'Processing did not finish in time', updated_at = now()
-    where id in (
-      select id from ${posts}
-      where status = 'processing' and updated_at < now() - make_interval(secs => ${olderThanSeconds})
-        and requeues >= ${maxRequeues}
-      limit ${batch}
-    )
-    returning id`);
-  const requeued = await db.execute<{ id: string }>(sql`
-    update ${posts} set requeues = requeues + 1, updated_at = now()
-    where id in (
-      select id from ${posts}
-      where status = 'processing' and updated_at < now() - make_interval(secs => ${olderThanSeconds})
-        and requeues < ${maxRequeues}
-      limit ${batch}
-    )
-    returning id`);
-  return { failed: failed.rows.map((r) => r.id), requeued: requeued.rows.map((r) => r.id) };
+export async function postIsReady(db: Db, postId: string): Promise<boolean> {
+  const [row] = await db.select({ status: posts.status }).from(posts).where(eq(posts.id, postId)).limit(1);
+  return row?.status === 'ready';
 }

@@ -6,4 +6,6 @@ export * from './users';
 export * from './upload-keys';
 export * from './likes';
 export * from './notifications';
+export * from './media';
+export * from './media-upload-keys';
 export * from './exports';

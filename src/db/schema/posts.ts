@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { check, index, integer, numeric, pgTable, text, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { users } from './users';
 
 export const postPrivacies = ['public', 'followers', 'private'] as const;
@@ -8,22 +8,11 @@ export type PostPrivacy = (typeof postPrivacies)[number];
 export const postStatuses = ['processing', 'ready', 'failed'] as const;
 export type PostStatus = (typeof postStatuses)[number];
 
-export const imageFormats = ['JPEG', 'PNG', 'WEBP'] as const;
-export type ImageFormat = (typeof imageFormats)[number];
-
-/** What the processor learns from the file; null until the post is ready. */
-export interface ImageMetadata {
-  camera: string | null;
-  exposure: {
-    lens: string | null;
-    fNumber: number | null;
-    exposureTime: string | null;
-    iso: number | null;
-    focalLength: number | null;
-  } | null;
-  blurhash: string;
-}
-
+/**
+ * A post: its words, privacy and counters. Its photos are its `media` rows; the post's own image
+ * fields in the API are those of its first photo. `status` is kept in step with them: ready when
+ * all are, failed when one fails.
+ */
 export const posts = pgTable(
   'posts',
   {
@@ -32,7 +21,6 @@ export const posts = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     caption: text(),
-    altText: text(),
     tags: text()
       .array()
       .notNull()
@@ -42,17 +30,8 @@ export const posts = pgTable(
     longitude: numeric({ precision: 11, scale: 8 }),
     privacy: varchar({ length: 20 }).$type<PostPrivacy>().notNull().default('public'),
     status: varchar({ length: 20 }).$type<PostStatus>().notNull().default('processing'),
-    /** As judged from the upload's bytes. */
-    format: varchar({ length: 8 }).$type<ImageFormat>().notNull(),
-    /** Bytes of the upload. */
-    fileSize: integer().notNull(),
-    /** Of the upright image, once processed. */
-    width: integer(),
-    height: integer(),
-    metadata: jsonb().$type<ImageMetadata>(),
+    /** When failed: the reason of its first failed photo. */
     failureReason: text(),
-    /** How often the stuck-post sweep has re-enqueued this post; bounded, then the post fails. */
-    requeues: integer().notNull().default(0),
     likesCount: integer().notNull().default(0),
     commentsCount: integer().notNull().default(0),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
@@ -67,7 +46,7 @@ export const posts = pgTable(
     index('idx_posts_user_created').on(t.userId, t.createdAt.desc(), t.id.desc()),
     check('posts_privacy_check', sql`${t.privacy} in ('public', 'followers', 'private')`),
     check('posts_status_check', sql`${t.status} in ('processing', 'ready', 'failed')`),
-    // The stuck-post sweep looks only at posts still processing.
+    // The sweep settles posts left processing after their photos settled.
     index('idx_posts_processing')
       .on(t.updatedAt)
       .where(sql`${t.status} = 'processing'`),

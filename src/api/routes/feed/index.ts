@@ -11,7 +11,7 @@ import { pageOf } from '../../pagination';
 import { TimeIdPosition } from '../../schemas/pagination';
 import { currentRanking, rankingSnapshot } from './explore-ranking';
 import { explore, homeFeed, userPosts } from './feed.routes';
-import { feedItem } from './present';
+import { feedItem, gridItem } from './present';
 
 const RankingPosition = z.strictObject({ s: z.uuid(), o: z.number().int().min(0).max(10_000) });
 
@@ -44,18 +44,7 @@ export const feedRoutes = createRouter()
     const after = cursor ? await cursors.decode(TimeIdPosition, cursor) : null;
     const rows = await profileGrid(db, authorId, viewerId, after, limit + 1);
     const { items, pagination } = await pageOf(rows, limit, cursors, (row) => ({ t: row.t, id: row.id }));
-    const posts = await Promise.all(
-      items.map(async (post) => {
-        const item = await feedItem(imageUrls, post);
-        const ready = post.status === 'ready';
-        return {
-          ...item,
-          processingStatus: post.status,
-          imageUrl: ready ? item.imageUrl : null,
-          displayUrl: ready ? item.displayUrl : null,
-        };
-      }),
-    );
+    const posts = await Promise.all(items.map((post) => gridItem(imageUrls, post)));
     return c.json({ success: true as const, data: { posts, pagination } }, 200);
   })
   .openapi(explore, async (c) => {

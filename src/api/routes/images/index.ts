@@ -1,10 +1,11 @@
 import type { Context } from 'hono';
 import { postgresErrorOf } from '../../../db/client';
+import { mediaObjectsOfPost, updateFirstMediaAltText } from '../../../db/queries/media';
 import {
   deletePost,
   expireUploadKey,
   findPostByUploadKey,
-  insertPost,
+  insertPostWithPhoto,
   updatePost,
   type PostChanges,
 } from '../../../db/queries/posts';
@@ -19,15 +20,21 @@ import { viewerOf } from '../../middleware/auth';
 import { ownPost, visiblePost } from '../../post-access';
 import { tagsOf } from '../../schemas/posts';
 import { deletePostRoute, getPost, patchPost, upload } from './images.routes';
+import { arrangePhotos } from './arrange-photos';
 import { postDetail, variantUrls } from './present';
-import { estimatedProcessingSeconds, judgeUpload } from './upload';
+import { enqueueProcessing, estimatedProcessingSeconds, judgeUpload, storeOriginal } from './upload';
 
 async function acceptedAnswer(
   c: Context<AppEnv>,
   post: Pick<PostRow, 'id' | 'privacy' | 'status'>,
   estimatedProcessingTime: number,
 ) {
-  const { imageUrl, thumbnailUrl } = await variantUrls(c.var.services.imageUrls, post);
+  // A post made by this route has one photo, named after the post: its URLs are known at once.
+  const { imageUrl, thumbnailUrl } = await variantUrls(
+    c.var.services.imageUrls,
+    toPublicId('post', post.id),
+    post.privacy,
+  );
   return {
     postId: toPublicId('post', post.id),
     imageUrl,
@@ -66,28 +73,32 @@ export const imageRoutes = createRouter()
     }
 
     const postId = crypto.randomUUID();
-    const publicId = toPublicId('post', postId);
-    await images.put(r2Keys.original(publicId), bytes, {
-      httpMetadata: { contentType: `image/${image.format.toLowerCase()}` },
-      customMetadata: { userId: toPublicId('user', userId) },
-    });
+    // The post's one photo keeps the post's own names in R2, as every post had before photos had rows.
+    const objects = r2Keys.forNewMedia(toPublicId('post', postId));
+    await storeOriginal(images, objects.originalKey, bytes, image.format, userId);
     const post = {
       id: postId,
       userId,
       caption: form.caption ?? null,
-      altText: form.altText ?? null,
       tags,
       locationName: form.location?.name ?? null,
       latitude: form.location ? String(form.location.latitude) : null,
       longitude: form.location ? String(form.location.longitude) : null,
       privacy: form.privacy,
+    };
+    const mediaId = crypto.randomUUID();
+    const photo = {
+      id: mediaId,
+      userId,
+      altText: form.altText ?? null,
+      ...objects,
       format: image.format,
       fileSize: bytes.byteLength,
     };
     try {
-      await insertPost(db, post, idempotencyKey);
+      await insertPostWithPhoto(db, post, photo, idempotencyKey);
     } catch (error) {
-      await images.delete(r2Keys.original(publicId));
+      await images.delete(objects.originalKey);
       // Two concurrent uploads with one key: the other one won; answer with its post.
       const winner =
         idempotencyKey &&
@@ -96,12 +107,7 @@ export const imageRoutes = createRouter()
       if (winner) return answerForRetry(c, winner);
       throw error;
     }
-    // If this send fails the post is still safe: the stuck-post sweep enqueues it again.
-    await imageJobs.send({ kind: 'process-post', postId }).catch((error: unknown) => {
-      console.error(
-        JSON.stringify({ requestId: c.var.requestId, postId, error: `queue send failed: ${String(error)}` }),
-      );
-    });
+    await enqueueProcessing(c, imageJobs, mediaId);
     const answer = await acceptedAnswer(c, { ...post, status: 'processing' }, estimatedProcessingSeconds(image));
     return c.json({ success: true as const, data: answer }, 202);
   })
@@ -127,7 +133,6 @@ export const imageRoutes = createRouter()
     const body = c.req.valid('json');
     const changes: PostChanges = {};
     if (body.caption !== undefined) changes.caption = body.caption;
-    if (body.altText !== undefined) changes.altText = body.altText;
     if (body.privacy !== undefined) changes.privacy = body.privacy;
     if (body.tags !== undefined || body.caption !== undefined) {
       const tags = tagsOf(body.tags ?? post.tags, body.caption === undefined ? post.caption : body.caption);
@@ -145,6 +150,8 @@ export const imageRoutes = createRouter()
       changes.longitude = body.location ? String(body.location.longitude) : null;
     }
     if (!(await updatePost(c.var.services.db, post.id, post.userId, changes))) throw notFound('Post');
+    if (body.mediaIds !== undefined) await arrangePhotos(c, post.id, body.mediaIds);
+    if (body.altText !== undefined) await updateFirstMediaAltText(c.var.services.db, post.id, body.altText);
     await invalidate(c.var.services.cache, [cacheKeys.post(post.id)]);
     // A post that stops being private reaches its author's followers now; one made private drops
     // out of their feeds at their next read, which re-checks visibility.
@@ -162,7 +169,8 @@ export const imageRoutes = createRouter()
     const publicId = toPublicId('post', post.id);
     const { db, images } = c.var.services;
     // Bytes first: if the row's delete then fails, a retried DELETE still finds the post and finishes.
-    await images.delete(r2Keys.allOf(publicId));
+    const photos = await mediaObjectsOfPost(db, post.id);
+    await images.delete(photos.flatMap((photo) => r2Keys.ofMedia(photo)));
     if (!(await deletePost(db, post.id, post.userId))) throw notFound('Post');
     await invalidate(c.var.services.cache, [cacheKeys.post(post.id), cacheKeys.profile(post.userId)]);
     return c.json({ success: true as const, data: { postId: publicId, deleted: true as const } }, 200);

@@ -1,4 +1,8 @@
+import type { Context } from 'hono';
 import { sniffImage, type SniffResult } from '../../../shared/image/format';
+import { toPublicId } from '../../../shared/ids';
+import type { ImageJob } from '../../../shared/queue-messages';
+import type { AppEnv } from '../../app-env';
 import { ApiError } from '../../../shared/errors';
 import { limits } from '../../../shared/limits';
 import type { ImageFormat } from '../../../db/schema';
@@ -80,4 +84,27 @@ function needsWholeImageDecode(bytes: Uint8Array, format: 'jpeg' | 'png' | 'webp
 /** Seconds the processor is expected to take, from the pixel count (see docs/image-pipeline.md). */
 export function estimatedProcessingSeconds(image: AcceptedImage): number {
   return Math.ceil(2 + (image.width * image.height) / 4_000_000);
+}
+
+/** The upload's bytes, private in R2 under the photo's original key. */
+export async function storeOriginal(
+  images: R2Bucket,
+  key: string,
+  bytes: Uint8Array,
+  format: ImageFormat,
+  userId: string,
+): Promise<void> {
+  await images.put(key, bytes, {
+    httpMetadata: { contentType: `image/${format.toLowerCase()}` },
+    customMetadata: { userId: toPublicId('user', userId) },
+  });
+}
+
+/** Queues a photo's processing. If the send fails the photo is still safe: the stuck-media sweep queues it again. */
+export async function enqueueProcessing(c: Context<AppEnv>, imageJobs: Queue<ImageJob>, mediaId: string) {
+  await imageJobs.send({ kind: 'process-media', mediaId }).catch((error: unknown) => {
+    console.error(
+      JSON.stringify({ requestId: c.var.requestId, mediaId, error: `queue send failed: ${String(error)}` }),
+    );
+  });
 }

@@ -1,12 +1,12 @@
 /**
- * Image bytes: `GET /images/{postId}_{size}.jpg`, the seed's CDN layout, served from R2.
- * Every request first asks Postgres whether the post may be shown (one primary-key read), so a
- * post made private or deleted stops being served at once, even from this location's cache.
+ * Image bytes: `GET /images/{name}_{size}.jpg`, the seed's CDN layout, served from R2. The name is
+ * a photo's (`post_…` for a post's photo made by an upload, `media_…` for one made by `POST /media`).
+ * Every request first asks Postgres whether the photo may be shown (one indexed read), so a post
+ * made private or deleted stops being served at once, even from this location's cache.
  */
 import { Hono, type Context } from 'hono';
-import { findPostVisibility } from '../../../db/queries/posts';
+import { findMediaVisibility } from '../../../db/queries/media';
 import { notFound } from '../../../shared/errors';
-import { parsePublicId, toPublicId } from '../../../shared/ids';
 import { r2Keys, type VariantSize } from '../../../shared/images';
 import type { AppEnv } from '../../app-env';
 import { configFrom } from '../../config';
@@ -67,19 +67,24 @@ async function servePublic(c: Context<AppEnv>, key: string): Promise<Response> {
 
 export const mediaRoutes = new Hono<AppEnv>()
   .use('*', provideServices)
-  .get('/:file{post_[0-9a-fA-F]{32}_(?:thumbnail|display|original)\\.jpg}', async (c) => {
+  .get('/:file{(?:post|media)_[0-9a-fA-F]{32}_(?:thumbnail|display|original)\\.jpg}', async (c) => {
     const file = c.req.param('file');
     const separator = file.lastIndexOf('_');
-    const postId = parsePublicId('post', file.slice(0, separator));
+    const imageName = file.slice(0, separator).toLowerCase();
     const size = file.slice(separator + 1, -'.jpg'.length) as VariantSize;
-    const post = postId && (await findPostVisibility(c.var.services.db, postId));
-    if (!postId || !post || post.status !== 'ready') throw notFound('Image');
+    const photo = await findMediaVisibility(c.var.services.db, imageName);
+    // A photo in a post is served once the post is ready; one not yet in a post, to its uploader only.
+    if (!photo || photo.status !== 'ready' || (photo.postStatus !== null && photo.postStatus !== 'ready'))
+      throw notFound('Image');
 
-    const publicId = toPublicId('post', postId);
-    const key = r2Keys.variant(publicId, size);
-    if (post.privacy === 'public') return servePublic(c, key);
+    const key = r2Keys.variant(imageName, size);
+    if (photo.privacy === 'public') return servePublic(c, key);
 
-    const signed = await verifyImageSignature(configFrom(c.env).JWT_SECRET, variantPath(publicId, size), c.req.query());
+    const signed = await verifyImageSignature(
+      configFrom(c.env).JWT_SECRET,
+      variantPath(imageName, size),
+      c.req.query(),
+    );
     if (!signed) throw notFound('Image');
     return fromR2(c, key, privateCaching);
   });

@@ -8,7 +8,16 @@ import { viewerOf } from '../../middleware/auth';
 import { pageOf } from '../../pagination';
 import { visiblePost } from '../../post-access';
 import { TimeIdPosition } from '../../schemas/pagination';
-import { addCommentRoute, deleteCommentRoute, likePost, listCommentsRoute, unlikePost } from './posts.routes';
+import { postDetail } from '../images/present';
+import { createPost } from './create-post';
+import {
+  addCommentRoute,
+  createPostRoute,
+  deleteCommentRoute,
+  likePost,
+  listCommentsRoute,
+  unlikePost,
+} from './posts.routes';
 
 const presentComment = (comment: CommentRow) => ({
   commentId: toPublicId('comment', comment.id),
@@ -21,6 +30,15 @@ const presentComment = (comment: CommentRow) => ({
 });
 
 export const postRoutes = createRouter()
+  .openapi(createPostRoute, async (c) => {
+    const { userId } = viewerOf(c);
+    const { postId, ready } = await createPost(c, userId, c.req.valid('json'));
+    const { post } = await visiblePost(c, toPublicId('post', postId));
+    const detail = await postDetail(c.var.services.imageUrls, post, true);
+    return ready
+      ? c.json({ success: true as const, data: detail }, 201)
+      : c.json({ success: true as const, data: detail }, 202);
+  })
   .openapi(likePost, async (c) => {
     const { post } = await visiblePost(c, c.req.valid('param').postId);
     const { userId } = viewerOf(c);

@@ -4,6 +4,8 @@ import { optionalAuth, requireAuth } from '../../middleware/auth';
 import { rateLimitByUser } from '../../middleware/rate-limit';
 import { bearerAuth, errorResponses, jsonContent, optionalBearerAuth, success } from '../../schemas/envelope';
 import { CursorQuery } from '../../schemas/pagination';
+import { PostCreate } from '../../schemas/media';
+import { PostDetail } from '../../schemas/posts';
 import { Comment, CommentBody, CommentList, LikeState } from '../../schemas/social';
 
 const tag = ['Likes and comments'];
@@ -59,5 +61,23 @@ export const deleteCommentRoute = createRoute({
   responses: {
     200: jsonContent(success(z.object({ commentId: z.string(), deleted: z.literal(true) })), 'Deleted'),
     ...errorResponses(401, 403, 404),
+  },
+});
+
+export const createPostRoute = createRoute({
+  method: 'post',
+  path: '/',
+  tags: ['Posts with several photos'],
+  summary: 'Make a post of 1 to 20 of your uploaded photos, in order',
+  description:
+    'Each id must be your own photo from `POST /media`, not yet in a post. 201 when every photo is ready ' +
+    '(the post is ready at once), else 202: the post becomes ready when all its photos are, failed when one fails.',
+  security: bearerAuth,
+  middleware: [requireAuth] as const,
+  request: { body: { content: { 'application/json': { schema: PostCreate } }, required: true } },
+  responses: {
+    201: jsonContent(success(PostDetail), 'The post, ready'),
+    202: jsonContent(success(PostDetail), 'The post, processing until its photos are ready'),
+    ...errorResponses(400, 401, 404, 409, 413),
   },
 });

@@ -1,0 +1,19 @@
+import { pgTable, primaryKey, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { media } from './media';
+import { users } from './users';
+
+/** `Idempotency-Key` of `POST /media`: the same key from the same user within 24 h answers the first photo. */
+export const mediaUploadKeys = pgTable(
+  'media_upload_keys',
+  {
+    userId: uuid()
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    key: varchar({ length: 255 }).notNull(),
+    mediaId: uuid()
+      .notNull()
+      .references(() => media.id, { onDelete: 'cascade' }),
+    createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);
