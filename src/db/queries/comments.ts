@@ -62,7 +62,7 @@ export async function listComments(
   const keyset = after ? sql`and (c.created_at, c.id) > (${after.t}::timestamptz, ${after.id}::uuid)` : sql``;
   const result = await db.execute<RawComment>(sql`
     select c.id, c.post_id, c.user_id, u.username, u.avatar_url, c.content, c.created_at, ${exactTime(sql`c.created_at`)} as position
-    from ${comments} c join ${users} u on u.id = c.user_id
+    from ${comments} c join ${users} u on u.id = c.user_id and u.deleted_at is null
     where c.post_id = ${postId} ${keyset}
     order by c.created_at, c.id
     limit ${limit}`);

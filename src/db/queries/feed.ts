@@ -78,7 +78,7 @@ export async function feedRows(
       ) m
     )
     select ${postFields(viewerId)}, p.id in (select id from merged) as merged
-    from ${posts} p join ${users} u on u.id = p.user_id
+    from ${posts} p join ${users} u on u.id = p.user_id and u.deleted_at is null
     where (${fromTimeline} or p.id in (select id from merged)) and p.status = 'ready' and ${visibleTo(viewerId)}
     order by p.created_at desc, p.id desc`);
   return result.rows.map((r) => ({ ...toFeedPost(r), merged: r.merged === true }));
@@ -135,7 +135,7 @@ async function postDetailsById(
   if (postIds.length === 0) return new Map();
   const result = await db.execute<FeedPostRow>(sql`
     select ${postFields(viewerId)}
-    from ${posts} p join ${users} u on u.id = p.user_id
+    from ${posts} p join ${users} u on u.id = p.user_id and u.deleted_at is null
     where p.id in ${postIds} ${condition}`);
   return new Map(result.rows.map((r) => [r.id, toFeedPost(r)]));
 }
@@ -211,7 +211,7 @@ export async function postForFanOut(db: Db, postId: string) {
     t: string;
   }>(sql`
     select p.user_id, p.privacy, p.status, u.followers_count, ${exactTime(sql`p.created_at`)} as t
-    from ${posts} p join ${users} u on u.id = p.user_id where p.id = ${postId}`);
+    from ${posts} p join ${users} u on u.id = p.user_id and u.deleted_at is null where p.id = ${postId}`);
   return result.rows[0];
 }
 

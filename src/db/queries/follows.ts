@@ -17,7 +17,7 @@ export interface FollowOutcome {
  */
 export async function follow(db: Db, followerId: string, targetId: string): Promise<FollowOutcome> {
   const result = await db.execute<{ found: boolean; changed: boolean; followers_count: number }>(sql`
-    with target as (select id, followers_count from ${users} where id = ${targetId}),
+    with target as (select id, followers_count from ${users} where id = ${targetId} and deleted_at is null),
     inserted as (
       insert into ${follows} (follower_id, following_id)
       select ${followerId}, id from target
@@ -109,7 +109,7 @@ export async function listFollows(
   }>(sql`
     select u.id, u.username, u.full_name, u.avatar_url, ${isFollowing} as is_following,
            ${exactTime(sql`f.created_at`)} as position, f.id as follow_id
-    from ${follows} f join ${users} u on u.id = ${listed}
+    from ${follows} f join ${users} u on u.id = ${listed} and u.deleted_at is null
     where ${anchor} = ${userId} ${keyset}
     order by f.created_at desc, f.id desc
     limit ${limit}`);

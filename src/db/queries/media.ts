@@ -3,7 +3,7 @@
  * each one owns. A post's status follows its photos (`settlePost`): ready when all are, failed
  * when one fails.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { MediaObjects } from '../../shared/images';
 import type { Db } from '../client';
 import {
@@ -349,6 +349,8 @@ export async function findMediaVisibility(db: Db, imageName: string) {
     })
     .from(media)
     .leftJoin(posts, eq(posts.id, media.postId))
+    // A deleted account's photos stop being served the moment it is marked.
+    .innerJoin(users, and(eq(users.id, media.userId), isNull(users.deletedAt)))
     .where(eq(media.imageName, imageName))
     .limit(1);
   return row;

@@ -120,7 +120,7 @@ export async function listNotifications(
   const before = position ? sql`and (n.created_at, n.id) < (${position.t}::timestamptz, ${position.id}::uuid)` : sql``;
   const result = await db.execute<Row>(sql`
     select ${shownColumns}
-    from ${notifications} n join ${users} u on u.id = n.actor_id
+    from ${notifications} n join ${users} u on u.id = n.actor_id and u.deleted_at is null
     where n.recipient_id = ${recipientId} ${before}
     order by n.created_at desc, n.id desc
     limit ${limit}`);

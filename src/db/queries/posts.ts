@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Audience } from '../../shared/privacy';
 import type { Db } from '../client';
 import { media, posts, uploadKeys, users, type PostRow } from '../schema';
@@ -93,7 +93,8 @@ export async function findPostForViewer(
       isLiked: isLiked.mapWith(Boolean),
     })
     .from(posts)
-    .innerJoin(users, eq(users.id, posts.userId))
+    // A deleted account's posts are gone from the moment it is marked, before their erasure.
+    .innerJoin(users, and(eq(users.id, posts.userId), isNull(users.deletedAt)))
     .where(eq(posts.id, postId))
     .limit(1);
   if (!row) return undefined;

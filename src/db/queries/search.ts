@@ -43,8 +43,9 @@ export function userSearchQuery(query: string, viewerId: string | undefined, pag
       select u.id, u.username, u.full_name, u.avatar_url, u.followers_count,
              lower(u.username) = lower(${query}) as exact
       from ${users} u
-      where public.search_fold(u.username) like public.search_fold(${pattern}) escape '\\'
-         or public.search_fold(u.full_name) like public.search_fold(${pattern}) escape '\\'
+      where u.deleted_at is null and (
+         public.search_fold(u.username) like public.search_fold(${pattern}) escape '\\'
+         or public.search_fold(u.full_name) like public.search_fold(${pattern}) escape '\\')
     ), page as (
       select m.*, ${isFollowing} as is_following
       from matches m
