@@ -4,6 +4,7 @@ import { errorResponse, onError } from './error-handler';
 import { notFoundOrMethodNotAllowed } from './method-not-allowed';
 import { jsonBodyLimit } from './middleware/json-body-limit';
 import { authRoutes } from './routes/auth';
+import { exportRoutes } from './routes/exports';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { renderDocsPage } from './routes/meta/docs-page';
@@ -45,6 +46,7 @@ function createApiRouter() {
 
   const routed = api
     .route('/auth', authRoutes)
+    .route('/users/profile/export', exportRoutes)
     .route('/users', userRoutes)
     .route('/images', imageRoutes)
     .route('/posts', postRoutes)

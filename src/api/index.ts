@@ -1,5 +1,6 @@
 import { accountJobDeps } from '../account/deps';
 import { runAccountJob } from '../account/run-job';
+import { sweepAccountJobs } from '../account/sweep';
 import { createDb } from '../db/client';
 import { runFanOutJob, type FanOutDeps } from '../feed/fan-out';
 import { notificationDeps } from '../notifications/deps';
@@ -70,5 +71,9 @@ export default {
       return;
     }
     await consume(batch, env);
+  },
+
+  async scheduled(_controller, env) {
+    console.log(JSON.stringify({ sweep: 'account-jobs', ...(await sweepAccountJobs(accountJobDeps(env))) }));
   },
 } satisfies ExportedHandler<Env>;
