@@ -23,6 +23,7 @@ export default defineConfig({
             IMAGE_JOBS: { queueName: 'lumen-image-jobs' },
             FEED_FANOUT: { queueName: 'lumen-feed-fanout' },
             SOCIAL_EVENTS: { queueName: 'lumen-social-events' },
+            ACCOUNT_JOBS: { queueName: 'lumen-account-jobs' },
             DEAD_LETTERS: { queueName: 'lumen-image-jobs-dlq' },
           },
           // The processor Worker runs beside the API, as in `npm run dev`: it consumes the image

@@ -4,6 +4,7 @@ import { errorResponse, onError } from './error-handler';
 import { notFoundOrMethodNotAllowed } from './method-not-allowed';
 import { jsonBodyLimit } from './middleware/json-body-limit';
 import { authRoutes } from './routes/auth';
+import { exportRoutes } from './routes/exports';
 import { feedRoutes } from './routes/feed';
 import { healthRoutes } from './routes/health';
 import { renderDocsPage } from './routes/meta/docs-page';
@@ -50,6 +51,7 @@ function createApiRouter() {
     .route('/auth', authRoutes)
     // Before the users router, so /users/blocks and /users/mutes are not taken for a /users/{userId}.
     .route('/users', safetyRoutes)
+    .route('/users/profile/export', exportRoutes)
     .route('/users', userRoutes)
     .route('/images', imageRoutes)
     .route('/posts', postRoutes)

@@ -1,7 +1,11 @@
+import { accountJobDeps } from '../account/deps';
+import { runAccountJob } from '../account/run-job';
+import { sweepAccountJobs } from '../account/sweep';
 import { createDb } from '../db/client';
 import { runFanOutJob, type FanOutDeps } from '../feed/fan-out';
 import { notificationDeps } from '../notifications/deps';
 import { recordSocialEvent } from '../notifications/record-event';
+import type { AccountJob } from '../shared/account-jobs';
 import type { FanOutJob } from '../shared/feed-messages';
 import type { SocialEvent } from '../shared/social-events';
 import { createApp } from './app';
@@ -51,6 +55,10 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Prom
     const deps = notificationDeps(env);
     return settleEach(batch as MessageBatch<SocialEvent>, (event) => recordSocialEvent(deps, event));
   },
+  'lumen-account-jobs': (batch, env) => {
+    const deps = accountJobDeps(env);
+    return settleEach(batch as MessageBatch<AccountJob>, (job) => runAccountJob(deps, job));
+  },
 };
 
 export default {
@@ -64,5 +72,9 @@ export default {
       return;
     }
     await consume(batch, env);
+  },
+
+  async scheduled(_controller, env) {
+    console.log(JSON.stringify({ sweep: 'account-jobs', ...(await sweepAccountJobs(accountJobDeps(env))) }));
   },
 } satisfies ExportedHandler<Env>;

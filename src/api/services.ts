@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { SigningKeys } from '../auth/access-tokens';
 import { createDb, type Db } from '../db/client';
+import type { AccountJob } from '../shared/account-jobs';
 import type { FanOutJob } from '../shared/feed-messages';
 import type { ImageJob } from '../shared/queue-messages';
 import type { SocialEvent } from '../shared/social-events';
@@ -25,6 +26,8 @@ export interface Services {
   /** Authors with more followers than this are merged into feeds at read time. */
   fanOutLimit: number;
   cache: KVNamespace;
+  /** Account erasure steps and data exports, run in the background (src/account). */
+  accountJobs: Queue<AccountJob>;
   /** Tells the notifications side what happened; never for one's own post or account. */
   publish(event: SocialEvent): Promise<void>;
 }
@@ -48,6 +51,7 @@ export const provideServices = createMiddleware<AppEnv>(async function provideSe
     fanOutQueue: c.env.FEED_FANOUT,
     fanOutLimit: config.FANOUT_FOLLOWER_LIMIT,
     cache: c.env.CACHE,
+    accountJobs: c.env.ACCOUNT_JOBS,
     publish: async (event) => {
       if (event.actorId === event.recipientId) return;
       // A lost event costs a notification, never the action itself: log it and carry on.

@@ -37,6 +37,12 @@ export class LiveConnections extends DurableObject<Env> {
     return delivered;
   }
 
+  /** Account erasure: the account's open streams end, and any storage goes with them. */
+  async erase(): Promise<void> {
+    for (const socket of this.ctx.getWebSockets()) closeQuietly(socket, 1008, 'account deleted');
+    await this.ctx.storage.deleteAll();
+  }
+
   /** The stream is one-way; anything but the auto-answered "ping" is a client mistake worth telling. */
   override webSocketMessage(socket: WebSocket): void {
     socket.send(JSON.stringify({ error: 'This stream only sends; send "ping" to keep it alive' }));

@@ -96,6 +96,11 @@ export class Timeline extends DurableObject<Env> {
     return rows.toArray().map((r) => ({ postId: String(r.post_id), authorId: String(r.author_id), t: String(r.t) }));
   }
 
+  /** Account erasure: everything this object stored goes, so nothing of the account outlives it. */
+  async erase(): Promise<void> {
+    await this.ctx.storage.deleteAll();
+  }
+
   size(): number {
     return Number(this.sql.exec<{ n: number }>('select count(*) as n from entries').one().n);
   }

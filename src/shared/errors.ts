@@ -9,6 +9,8 @@ export const errorStatus = {
   INVALID_CREDENTIALS: 401,
   FORBIDDEN: 403,
   ACCOUNT_SUSPENDED: 403,
+  /** A password confirmation (password change, account deletion) that does not match. */
+  WRONG_PASSWORD: 403,
   NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   USERNAME_TAKEN: 409,

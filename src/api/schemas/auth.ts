@@ -18,6 +18,11 @@ export const LoginBody = z
   .strictObject({ email: z.string().max(limits.email.max), password: z.string().min(1).max(limits.password.max) })
   .openapi('LoginRequest');
 
+// The current password is checked against the stored hash whatever its length rules were then.
+export const ChangePasswordBody = z
+  .strictObject({ currentPassword: z.string().min(1).max(limits.password.max), newPassword: Password })
+  .openapi('ChangePasswordRequest');
+
 const RefreshToken = z.string().min(1).max(200);
 
 export const RefreshBody = z.strictObject({ refreshToken: RefreshToken }).openapi('RefreshRequest');

@@ -76,3 +76,7 @@ export const AvatarForm = z
       .openapi({ type: 'string', format: 'binary' }),
   })
   .openapi('AvatarForm');
+
+export const DeleteAccountBody = z
+  .strictObject({ password: z.string().min(1).max(limits.password.max) })
+  .openapi('DeleteAccountRequest');

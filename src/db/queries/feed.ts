@@ -130,7 +130,7 @@ async function postDetailsById(
   if (postIds.length === 0) return new Map();
   const result = await db.execute<FeedPostRow>(sql`
     select ${postFields(viewerId)}
-    from ${posts} p join ${users} u on u.id = p.user_id
+    from ${posts} p join ${users} u on u.id = p.user_id and u.deleted_at is null
     where p.id in ${postIds} ${condition}`);
   return new Map(result.rows.map((r) => [r.id, toFeedPost(r)]));
 }
@@ -206,7 +206,7 @@ export async function postForFanOut(db: Db, postId: string) {
     t: string;
   }>(sql`
     select p.user_id, p.privacy, p.status, u.followers_count, ${exactTime(sql`p.created_at`)} as t
-    from ${posts} p join ${users} u on u.id = p.user_id where p.id = ${postId}`);
+    from ${posts} p join ${users} u on u.id = p.user_id and u.deleted_at is null where p.id = ${postId}`);
   return result.rows[0];
 }
 

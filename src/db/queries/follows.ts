@@ -34,7 +34,7 @@ export async function follow(db: Db, followerId: string, targetId: string): Prom
       select id, followers_count,
              exists (select 1 from ${blocks} b where b.blocker_id = ${targetId} and b.blocked_id = ${followerId}) as blocked_by_target,
              exists (select 1 from ${blocks} b where b.blocker_id = ${followerId} and b.blocked_id = ${targetId}) as blocked_by_follower
-      from ${users} where id = ${targetId} and suspended_at is null
+      from ${users} where id = ${targetId} and suspended_at is null and deleted_at is null
     ),
     inserted as (
       insert into ${follows} (follower_id, following_id)

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../client';
-import { refreshTokens, sessions } from '../schema';
+import { refreshTokens, sessions, users } from '../schema';
 
 export interface NewSession {
   id: string;
@@ -8,15 +8,46 @@ export interface NewSession {
   refreshExpiresAt: Date;
 }
 
-export async function createSession(db: Db, userId: string, session: NewSession): Promise<void> {
-  await db.batch([
+function insertSession(db: Db, userId: string, session: NewSession) {
+  return [
     db.insert(sessions).values({ id: session.id, userId }),
     db.insert(refreshTokens).values({
       tokenHash: session.refreshTokenHash,
       sessionId: session.id,
       expiresAt: session.refreshExpiresAt,
     }),
+  ] as const;
+}
+
+export async function createSession(db: Db, userId: string, session: NewSession): Promise<void> {
+  await db.batch(insertSession(db, userId, session));
+}
+
+/**
+ * The new hash, every session of the account ended (the caller's too: its old tokens may be what
+ * leaked) and one fresh session for the caller — one transaction, so no old token outlives the change.
+ */
+export async function replacePasswordAndSessions(
+  db: Db,
+  userId: string,
+  passwordHash: string,
+  session: NewSession,
+): Promise<void> {
+  await db.batch([
+    db
+      .update(users)
+      .set({ passwordHash, updatedAt: sql`now()` })
+      .where(eq(users.id, userId)),
+    revokeAllSessions(db, userId, 'password_change'),
+    ...insertSession(db, userId, session),
   ]);
+}
+
+export function revokeAllSessions(db: Db, userId: string, reason: 'password_change' | 'account_deleted') {
+  return db
+    .update(sessions)
+    .set({ revokedAt: sql`now()`, revokedReason: reason })
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { refreshTokens, sessions, users, type UserRow } from '../schema';
 import type { NewSession } from './sessions';
@@ -25,17 +25,24 @@ export async function insertUserWithSession(db: Db, user: NewUser, session: NewS
   ]);
 }
 
+/** A deleted account is gone from the moment it is marked, long before its erasure finishes. */
+const live = isNull(users.deletedAt);
+
 export async function findUserByEmail(db: Db, email: string): Promise<UserRow | undefined> {
   const [row] = await db
     .select()
     .from(users)
-    .where(sql`lower(${users.email}) = lower(${email})`)
+    .where(and(sql`lower(${users.email}) = lower(${email})`, live))
     .limit(1);
   return row;
 }
 
 export async function findUserById(db: Db, id: string): Promise<UserRow | undefined> {
-  const [row] = await db.select().from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), live))
+    .limit(1);
   return row;
 }
 
@@ -81,7 +88,7 @@ export async function updateProfile(db: Db, id: string, changes: ProfileChanges)
   const [row] = await db
     .update(users)
     .set({ ...changes, updatedAt: sql`now()` })
-    .where(eq(users.id, id))
+    .where(and(eq(users.id, id), live))
     .returning();
   return row;
 }

@@ -12,9 +12,13 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { blocks, follows, mutes, users } from '../schema';
 
-/** The account behind `userColumn` is not suspended. */
+/**
+ * The account behind `userColumn` is neither suspended nor deleted (a deleted account is hidden
+ * from the moment it is marked, while its erasure runs in the background).
+ */
 export function isActive(userColumn: SQL): SQL {
-  return sql`not exists (select 1 from ${users} su where su.id = ${userColumn} and su.suspended_at is not null)`;
+  return sql`not exists (select 1 from ${users} su where su.id = ${userColumn}
+    and (su.suspended_at is not null or su.deleted_at is not null))`;
 }
 
 /** Neither `viewerId` (an id, or a column) nor the user behind `userColumn` has blocked the other. */

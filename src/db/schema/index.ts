@@ -12,3 +12,4 @@ export * from './reports';
 export * from './moderation-actions';
 export * from './media';
 export * from './media-upload-keys';
+export * from './exports';

@@ -34,17 +34,27 @@ export const users = pgTable(
     suspendedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
+    /** Set when the owner deletes the account: from then on it is gone to everyone, and erased in the background. */
+    deletedAt: timestamp({ withTimezone: true }),
   },
   (t) => [
-    // Uniqueness is case-insensitive: "Ana" and "ana" are one account name, and one mailbox.
-    uniqueIndex('idx_users_username').on(sql`lower(${t.username})`),
-    uniqueIndex('idx_users_email').on(sql`lower(${t.email})`),
+    // Uniqueness is case-insensitive: "Ana" and "ana" are one account name, and one mailbox. It
+    // holds among live accounts: a deleted one frees both at once, before its erasure finishes.
+    uniqueIndex('idx_users_username')
+      .on(sql`lower(${t.username})`)
+      .where(sql`${t.deletedAt} is null`),
+    uniqueIndex('idx_users_email')
+      .on(sql`lower(${t.email})`)
+      .where(sql`${t.deletedAt} is null`),
     index('idx_users_created_at').on(t.createdAt),
     // Few accounts are ever suspended: read paths anti-join against this tiny index.
     index('idx_users_suspended')
       .on(t.id)
       .where(sql`${t.suspendedAt} is not null`),
     check('users_role_check', sql`${t.role} in ('user', 'moderator', 'admin')`),
+    index('idx_users_deleted')
+      .on(t.deletedAt)
+      .where(sql`${t.deletedAt} is not null`),
   ],
 );
 

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { limits } from '../../../shared/limits';
 import { requireAuth } from '../../middleware/auth';
 import { rateLimitByClientIp } from '../../middleware/rate-limit';
-import { LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenPair } from '../../schemas/auth';
+import { ChangePasswordBody, LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenPair } from '../../schemas/auth';
 import { bearerAuth, errorResponses, jsonContent, success } from '../../schemas/envelope';
 
 const authRateLimit = rateLimitByClientIp('auth', limits.rateLimits.auth);
@@ -59,5 +59,23 @@ export const logout = createRoute({
   responses: {
     200: jsonContent(success(z.object({ loggedOut: z.literal(true) })), 'Signed out'),
     ...errorResponses(400, 401, 413),
+  },
+});
+
+export const changePassword = createRoute({
+  method: 'post',
+  path: '/password',
+  tags: tag,
+  summary: 'Change the password',
+  description:
+    'Checks `currentPassword` (a wrong one is 403 `WRONG_PASSWORD` and changes nothing), stores the new ' +
+    'one and ends every session of the account, this one included; the answer carries fresh tokens for ' +
+    'the caller. Limited per client IP like login, so a stolen access token cannot guess the password.',
+  security: bearerAuth,
+  middleware: [authRateLimit, requireAuth] as const,
+  request: { body: jsonBody(ChangePasswordBody) },
+  responses: {
+    200: jsonContent(success(TokenPair), 'Changed; fresh tokens for this device'),
+    ...errorResponses(400, 401, 403, 413, 429),
   },
 });

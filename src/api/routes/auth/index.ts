@@ -5,6 +5,7 @@ import { hashRefreshToken, newRefreshToken } from '../../../auth/refresh-tokens'
 import { postgresErrorOf } from '../../../db/client';
 import {
   createSession,
+  replacePasswordAndSessions,
   revokeSessions,
   revokeSessionOfSpentToken,
   rotateRefreshToken,
@@ -17,7 +18,8 @@ import { limits, tokenLifetimes } from '../../../shared/limits';
 import { createRouter, type AppEnv } from '../../app-env';
 import { viewerOf } from '../../middleware/auth';
 import { countRequest } from '../../middleware/rate-limit';
-import { login, logout, refresh, register } from './auth.routes';
+import { confirmPassword } from '../../password-confirmation';
+import { changePassword, login, logout, refresh, register } from './auth.routes';
 
 async function newSession(): Promise<NewSession & { refreshToken: string }> {
   const refreshToken = newRefreshToken();
@@ -108,4 +110,11 @@ export const authRoutes = createRouter()
     const presentedHash = presented === undefined ? undefined : await hashRefreshToken(presented);
     await revokeSessions(c.var.services.db, viewer.userId, viewer.sessionId, presentedHash);
     return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
+  })
+  .openapi(changePassword, async (c) => {
+    const { currentPassword, newPassword } = c.req.valid('json');
+    const user = await confirmPassword(c, currentPassword);
+    const session = await newSession();
+    await replacePasswordAndSessions(c.var.services.db, user.id, await hashPassword(newPassword), session);
+    return c.json({ success: true as const, data: await tokenPair(c, user.id, session.id, session.refreshToken) }, 200);
   });

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { postgresErrorOf } from '../../../db/client';
+import { markAccountDeleted } from '../../../db/queries/erasure';
 import { follow, listFollows, unfollow } from '../../../db/queries/follows';
 import {
   findUserById,
@@ -9,12 +10,14 @@ import {
   updateProfile,
 } from '../../../db/queries/users';
 import { applyFollow, applyUnfollow } from '../../../feed/follow-effects';
+import { avatarKeyOf } from '../../../shared/account-jobs';
 import { ApiError, notFound } from '../../../shared/errors';
 import { parsePublicId, toPublicId } from '../../../shared/ids';
 import { createRouter, type AppEnv } from '../../app-env';
 import { cacheKeys, cacheTtlSeconds, invalidate, readThrough } from '../../../shared/kv-cache';
 import { viewerOf } from '../../middleware/auth';
 import { pageOf } from '../../pagination';
+import { confirmPassword } from '../../password-confirmation';
 import { TimeIdPosition } from '../../schemas/pagination';
 import { ownProfile, publicProfile } from './present';
 import {
@@ -24,6 +27,7 @@ import {
   listFollowers,
   listFollowing,
   patchOwnProfile,
+  deleteOwnAccount,
   putAvatar,
   unfollowUser,
 } from './users.routes';
@@ -96,12 +100,30 @@ export const userRoutes = createRouter()
     const key = `avatars/${toPublicId('user', userId)}_${crypto.randomUUID().slice(0, 8)}.jpg`;
     await images.put(key, rendered.bytes, { httpMetadata: { contentType: 'image/jpeg' } });
     const { previous } = await replaceAvatar(db, userId, `${publicBaseUrl}/${key}`);
-    const retired = previous && /\/(avatars\/[\w-]+\.jpg)$/.exec(previous)?.[1];
+    const retired = avatarKeyOf(previous);
     if (retired) await images.delete(retired);
     await invalidate(cache, [cacheKeys.profile(userId)]);
     const user = await findUserById(db, userId);
     if (!user) throw notFound('User');
     return c.json({ success: true as const, data: ownProfile(user) }, 200);
+  })
+  .openapi(deleteOwnAccount, async (c) => {
+    const user = await confirmPassword(c, c.req.valid('json').password);
+    const { db, images, cache, accountJobs } = c.var.services;
+    const marked = await markAccountDeleted(db, user.id);
+    if (!marked) throw notFound('User');
+    // The avatar is served straight from R2 without asking Postgres, so it goes now, not later.
+    const avatar = avatarKeyOf(marked.avatarUrl);
+    if (avatar) await images.delete(avatar);
+    await invalidate(cache, [cacheKeys.profile(user.id)]);
+    // If this send is lost, the hourly sweep finds the marked account and starts its erasure.
+    await accountJobs.send({ kind: 'erase-account', userId: user.id }).catch((error: unknown) => {
+      console.error(JSON.stringify({ requestId: c.var.requestId, error: `erasure send failed: ${String(error)}` }));
+    });
+    return c.json(
+      { success: true as const, data: { userId: toPublicId('user', user.id), deleted: true as const } },
+      200,
+    );
   })
   .openapi(getUser, async (c) => {
     const id = parsePublicId('user', c.req.valid('param').userId);

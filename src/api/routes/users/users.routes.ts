@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { optionalAuth, requireAuth } from '../../middleware/auth';
 import { bearerAuth, errorResponses, jsonContent, optionalBearerAuth, success } from '../../schemas/envelope';
-import { AvatarForm, OwnProfile, ProfilePatch, PublicProfile } from '../../schemas/users';
+import { AvatarForm, DeleteAccountBody, OwnProfile, ProfilePatch, PublicProfile } from '../../schemas/users';
 import { limits } from '../../../shared/limits';
 import { rateLimitByUser } from '../../middleware/rate-limit';
 import { uploadBodyLimit } from '../../middleware/upload-body-limit';
@@ -30,6 +30,24 @@ export const patchOwnProfile = createRoute({
   middleware: [requireAuth] as const,
   request: { body: { content: { 'application/json': { schema: ProfilePatch } }, required: true } },
   responses: { 200: jsonContent(success(OwnProfile), 'The updated profile'), ...errorResponses(400, 401, 409, 413) },
+});
+
+export const deleteOwnAccount = createRoute({
+  method: 'delete',
+  path: '/profile',
+  tags: tag,
+  summary: 'Delete the account and everything it made',
+  description:
+    'Confirmed with the password (a wrong one is 403 `WRONG_PASSWORD` and changes nothing). From this ' +
+    'answer on the account is 404 everywhere, cannot sign in, and its username and email are free; its ' +
+    'posts, photos, comments, likes, follows, notifications, sessions and exports are erased in the background.',
+  security: bearerAuth,
+  middleware: [requireAuth] as const,
+  request: { body: { content: { 'application/json': { schema: DeleteAccountBody } }, required: true } },
+  responses: {
+    200: jsonContent(success(z.object({ userId: z.string(), deleted: z.literal(true) })), 'Deleted'),
+    ...errorResponses(400, 401, 403, 413),
+  },
 });
 
 export const getUser = createRoute({
