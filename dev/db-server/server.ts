@@ -114,6 +114,11 @@ export async function startDbServer(options: DbServerOptions = {}): Promise<DbSe
   const server = createServer((req, res) => {
     handle(database, req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
   });
+  // Longer than any client keeps an idle connection: with Node's default of 5 s, workerd would now
+  // and then send a request on a socket the server was closing, and the Worker saw "Network
+  // connection lost" for a statement that never arrived.
+  server.keepAliveTimeout = 10 * 60_000;
+  server.headersTimeout = server.keepAliveTimeout + 5_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,6 +1,7 @@
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { isTransientDatabaseError } from '../db/resilient-fetch';
 import { ApiError, type ErrorCode } from '../shared/errors';
 import type { AppEnv } from './app-env';
 
@@ -42,6 +43,15 @@ export function errorResponse(c: Context<AppEnv>, error: ApiError) {
 export const onError: ErrorHandler<AppEnv> = (error, c) => {
   const known = asApiError(error);
   if (known) return errorResponse(c, known);
+  if (isTransientDatabaseError(error)) {
+    console.warn(JSON.stringify({ requestId: c.var.requestId, path: c.req.path, transientDbError: String(error) }));
+    return errorResponse(
+      c,
+      new ApiError('SERVICE_UNAVAILABLE', 'The database is briefly unavailable; try again shortly', {
+        headers: { 'Retry-After': '1' },
+      }),
+    );
+  }
   console.error(
     JSON.stringify({
       requestId: c.var.requestId,

@@ -1,6 +1,10 @@
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
+import { resilientFetch } from './resilient-fetch';
 import * as schema from './schema';
+
+// One per isolate: the driver's fetch hook is process-wide, like its endpoint.
+const fetchWithRetries = resilientFetch();
 
 export type Db = ReturnType<typeof createDb>;
 
@@ -10,6 +14,7 @@ export type Db = ReturnType<typeof createDb>;
  */
 export function createDb(databaseUrl: string, fetchEndpoint: string) {
   if (fetchEndpoint) neonConfig.fetchEndpoint = fetchEndpoint;
+  neonConfig.fetchFunction = fetchWithRetries;
   return drizzle({ client: neon(databaseUrl), schema, casing: 'snake_case' });
 }
 
