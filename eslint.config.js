@@ -9,7 +9,7 @@ export default tseslint.config(
     ignores: [
       'node_modules/',
       '.wrangler/',
-      'dist/',
+      '**/dist/',
       'web/dist/',
       '.ci-tmp/',
       'worker-configuration.d.ts',

@@ -41,14 +41,15 @@ export default defineConfig({
                 IMAGE_JOBS: { queueName: 'lumen-image-jobs' },
                 FEED_FANOUT: { queueName: 'lumen-feed-fanout' },
               },
+              // As in src/processor/wrangler.jsonc: keep the two in step.
               queueConsumers: {
                 'lumen-image-jobs': {
-                  maxBatchSize: 4,
-                  maxBatchTimeout: 1,
+                  maxBatchSize: 1,
+                  maxBatchTimeout: 0,
                   maxRetries: 3,
                   deadLetterQueue: 'lumen-image-jobs-dlq',
                 },
-                'lumen-image-jobs-dlq': { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 3 },
+                'lumen-image-jobs-dlq': { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
               },
             },
           ],

@@ -19,6 +19,8 @@ export const benchSecret = 'benchmark-only-secret-0123456789abcdef';
 export interface Stack {
   url: string;
   db: DbServer;
+  /** Calls `listener` with each chunk wrangler prints from now on; returns a function that stops it. */
+  onOutput(listener: (text: string) => void): () => void;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,7 @@ export async function startStack(): Promise<Stack> {
   await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
   const state = mkdtempSync(join(tmpdir(), 'lumen-bench-'));
   writeProcessorDevVars(db.sqlEndpoint);
+  const listeners = new Set<(text: string) => void>();
   let wrangler: WranglerDev;
   try {
     wrangler = await startWranglerDev({
@@ -47,6 +50,7 @@ export async function startStack(): Promise<Stack> {
       },
       withProcessor: true,
       echo: false,
+      onOutput: (text) => listeners.forEach((listener) => listener(text)),
       extraArgs: ['--persist-to', state],
     });
   } catch (error) {
@@ -56,6 +60,10 @@ export async function startStack(): Promise<Stack> {
   return {
     url: wrangler.url,
     db,
+    onOutput(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async close() {
       wrangler.stop();
       await wrangler.exited;

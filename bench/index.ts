@@ -3,6 +3,8 @@
  */
 import { benchAuth } from './auth.ts';
 import { benchPipeline } from './pipeline.ts';
+import { benchPipelineEndToEnd } from './pipeline-e2e.ts';
+import { benchRateLimits } from './rate-limits.ts';
 import { startStack, type Stack } from './harness.ts';
 import { benchSearch } from './search.ts';
 import { benchSocial } from './social.ts';
@@ -11,7 +13,13 @@ const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
   social: benchSocial,
   search: benchSearch,
-  pipeline: () => benchPipeline(),
+  'rate-limits': benchRateLimits,
+  pipeline: async (stack) => {
+    await benchPipeline();
+    await benchPipelineEndToEnd(stack);
+  },
+  // The end-to-end part alone (upload → ready over HTTP), without the processor-only tables.
+  'pipeline-e2e': benchPipelineEndToEnd,
 };
 
 const wanted = process.argv.slice(2);

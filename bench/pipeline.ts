@@ -79,6 +79,14 @@ async function writeJpeg(name: string, picture: RgbaImage, orientation: number):
   return file;
 }
 
+/** A photo-like JPEG of the given size and orientation, written once and reused across runs. */
+export async function photoJpeg(width: number, height: number, orientation: number): Promise<Buffer> {
+  mkdirSync(workDir, { recursive: true });
+  return readFileSync(
+    await writeJpeg(`photo-${width}x${height}-o${orientation}`, photoLikePicture(width, height), orientation),
+  );
+}
+
 /**
  * Sensor sizes of real cameras (VGA, 3 MP, an 8 MP phone, a 12 MP iPhone), each upright and turned
  * (orientation 6, as phones tag portrait photos). These are whole 16 px blocks, so a turned one is
@@ -184,7 +192,7 @@ async function runOurs(input: Uint8Array, orientation: number): Promise<Outcome>
 }
 
 /** sharp with the same outputs: EXIF-rotated, metadata stripped (its default), same sizes and qualities. */
-async function runSharp(input: Buffer): Promise<Outcome> {
+export async function runSharp(input: Buffer): Promise<Outcome> {
   const start = performance.now();
   const original = await sharp(input).rotate().jpeg({ quality: 90 }).toBuffer();
   const fit = (side: number) =>
@@ -203,7 +211,7 @@ async function runSharp(input: Buffer): Promise<Outcome> {
   };
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? NaN;
 }

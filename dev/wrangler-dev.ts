@@ -16,6 +16,8 @@ export interface WranglerDevOptions {
   withProcessor: boolean;
   /** Echo wrangler's output (the dev launcher does; benchmarks keep quiet). */
   echo: boolean;
+  /** Sees every chunk of wrangler's output (the end-to-end benchmark reads the processor's log lines). */
+  onOutput?: (text: string) => void;
   extraArgs?: string[];
 }
 
@@ -45,9 +47,13 @@ export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerD
   };
   return new Promise((resolve, reject) => {
     let ready = false;
+    // The tail of what wrangler said, for the error when it exits before it is ready.
+    let said = '';
     const watch = (stream: NodeJS.ReadableStream, sink: NodeJS.WriteStream) =>
       stream.on('data', (chunk: Buffer) => {
         if (options.echo) sink.write(chunk);
+        options.onOutput?.(chunk.toString());
+        if (!ready) said = (said + chunk.toString()).slice(-2000);
         if (!ready && chunk.toString().includes('Ready on')) {
           ready = true;
           resolve({ url: `http://localhost:${options.port}`, exited, stop });
@@ -56,7 +62,7 @@ export function startWranglerDev(options: WranglerDevOptions): Promise<WranglerD
     watch(child.stdout, process.stdout);
     watch(child.stderr, process.stderr);
     void exited.then((code) => {
-      if (!ready) reject(new Error(`wrangler dev exited with code ${code} before it was ready`));
+      if (!ready) reject(new Error(`wrangler dev exited with code ${code} before it was ready:\n${said}`));
     });
   });
 }

@@ -9,12 +9,16 @@ export interface Viewer {
   sessionId: string;
 }
 
+import type { RateLimitVerdict } from '../durable-objects/rate-limiter';
+
 export interface AppEnv {
   Bindings: Env;
   Variables: RequestIdVariables & {
     services: Services;
     /** Set by `requireAuth` (always) and `optionalAuth` (when a valid token came). */
     viewer?: Viewer;
+    /** The tightest rate-limit verdict of this request, for its `RateLimit-*` headers. */
+    rateLimit?: RateLimitVerdict;
   };
 }
 

@@ -9,6 +9,7 @@ import { createApp } from './app';
 import { configFrom } from './config';
 
 export { LiveConnections } from '../durable-objects/live-connections';
+export { RateLimiter } from '../durable-objects/rate-limiter';
 export { Timeline } from '../durable-objects/timeline';
 
 const app = createApp();

@@ -14,7 +14,9 @@ import { WorkerEntrypoint } from 'cloudflare:workers';
 import { initCodecs, UndecodableImageError, type SourceFormat } from './pipeline';
 import { renderAvatar } from './pipeline/avatar';
 import { codecModules } from './pipeline/wasm-modules';
+import { imageGate } from './image-gate';
 import { failMedia, processMedia, settlePostOf, type ProcessorDeps } from './process-media';
+import { StageMarks } from './stage-marks';
 
 const deadLetterQueue = 'lumen-image-jobs-dlq';
 const maxBackoffSeconds = 300;
@@ -45,10 +47,13 @@ async function photosOf(deps: ProcessorDeps, job: ImageJob): Promise<string[]> {
 
 async function handleJob(deps: ProcessorDeps, message: Message<ImageJob>): Promise<void> {
   let mediaId: string | undefined;
+  // From the send to now: the queue's delivery, and any wait at the gate for another image.
+  const marks = new StageMarks(message.timestamp.getTime());
+  marks.mark('queued');
   try {
     for (mediaId of await photosOf(deps, message.body)) {
-      const outcome = await processMedia(deps, mediaId);
-      log({ mediaId, outcome, attempt: message.attempts });
+      const outcome = await processMedia(deps, mediaId, marks);
+      log({ mediaId, outcome, attempt: message.attempts, stages: marks.stages });
     }
     message.ack();
   } catch (error) {
@@ -103,8 +108,8 @@ export default {
   async queue(batch, env) {
     const deps = depsOf(env);
     const handle = batch.queue === deadLetterQueue ? handleDeadLetter : handleJob;
-    // One at a time: each job may need most of the isolate's memory.
-    for (const message of batch.messages) await handle(deps, message);
+    // One at a time, also across invocations sharing this isolate: each job may need most of its memory.
+    for (const message of batch.messages) await imageGate.run(() => handle(deps, message));
   },
 
   async scheduled(_controller, env) {
@@ -125,7 +130,7 @@ export class ImageProcessor extends WorkerEntrypoint<ProcessorEnv> {
     orientation: number,
   ): Promise<{ ok: true; bytes: Uint8Array; side: number } | { ok: false; reason: string }> {
     try {
-      return { ok: true, ...(await renderAvatar(input, format, orientation)) };
+      return { ok: true, ...(await imageGate.run(() => renderAvatar(input, format, orientation))) };
     } catch (error) {
       if (error instanceof UndecodableImageError) return { ok: false, reason: error.message };
       throw error;

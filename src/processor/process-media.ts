@@ -10,6 +10,7 @@ import { r2Keys, variantSizes } from '../shared/images';
 import { limits } from '../shared/limits';
 import { PermanentFailure } from './failures';
 import { processImage, UndecodableImageError } from './pipeline';
+import { StageMarks } from './stage-marks';
 
 export interface ProcessorDeps {
   db: Db;
@@ -41,8 +42,11 @@ async function readOriginal(images: R2Bucket, key: string): Promise<Uint8Array> 
  */
 export async function settlePostOf(deps: ProcessorDeps, postId: string): Promise<PostStatus | undefined> {
   const settled = await settlePost(deps.db, postId);
-  if (settled) await invalidate(deps.cache, [cacheKeys.profile(settled.userId), cacheKeys.post(postId)]);
-  if (settled?.status === 'ready') await deps.fanOut.send({ kind: 'fan-out', postId });
+  // Independent of each other, so one round trip of waiting rather than two.
+  await Promise.all([
+    settled && invalidate(deps.cache, [cacheKeys.profile(settled.userId), cacheKeys.post(postId)]),
+    settled?.status === 'ready' && deps.fanOut.send({ kind: 'fan-out', postId }),
+  ]);
   return settled?.status;
 }
 
@@ -59,7 +63,11 @@ async function tellUploader(deps: ProcessorDeps, mediaId: string, postSettled: b
  * longer processing is left alone, variants are overwritten with identical bytes, and only one
  * run settles the post.
  */
-export async function processMedia(deps: ProcessorDeps, mediaId: string): Promise<'ready' | 'skipped'> {
+export async function processMedia(
+  deps: ProcessorDeps,
+  mediaId: string,
+  marks = new StageMarks(),
+): Promise<'ready' | 'skipped'> {
   const { db, images, fanOut } = deps;
   const photo = await findMediaForProcessing(db, mediaId);
   if (photo?.status === 'ready' && photo.postId) {
@@ -72,6 +80,7 @@ export async function processMedia(deps: ProcessorDeps, mediaId: string): Promis
   if (!photo || photo.status !== 'processing') return 'skipped';
 
   const bytes = await readOriginal(images, photo.originalKey);
+  marks.mark('read');
   // The API judged the header already; judge again, since this is what protects the isolate's memory.
   const sniffed = sniffImage(bytes);
   if (!sniffed.ok) throw new PermanentFailure(`The file is not a supported image (${sniffed.reason})`);
@@ -86,6 +95,7 @@ export async function processMedia(deps: ProcessorDeps, mediaId: string): Promis
     if (error instanceof UndecodableImageError) throw new PermanentFailure(error.message, { cause: error });
     throw error;
   }
+  marks.mark('processing');
 
   await Promise.all(
     variantSizes.map((size) =>
@@ -94,12 +104,14 @@ export async function processMedia(deps: ProcessorDeps, mediaId: string): Promis
       }),
     ),
   );
+  marks.mark('stored');
   const readied = await markMediaReady(db, photo.id, {
     width: result.width,
     height: result.height,
     metadata: { camera: cameraName(exif.make, exif.model), exposure: exposureOf(exif), blurhash: result.blurhash },
   });
   const settled = readied?.postId ? await settlePostOf(deps, readied.postId) : undefined;
+  marks.mark('markedReady');
   if (readied) await tellUploader(deps, photo.id, settled !== undefined);
   if (!readied && !(await findMediaForProcessing(db, photo.id))) {
     // Deleted while we worked: the delete removed what existed then; remove what we just wrote.

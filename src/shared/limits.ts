@@ -29,6 +29,7 @@ export const limits = {
   comment: { min: 1, max: 2200 },
   rateLimits: {
     auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
+    loginPerAccount: { limit: 10, periodSeconds: 15 * 60, scope: 'account' },
     uploads: { limit: 30, periodSeconds: 60, scope: 'user' },
     social: { limit: 120, periodSeconds: 60, scope: 'user' },
   },

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { RateLimitVerdict } from '../../durable-objects/rate-limiter';
 import { ApiError } from '../../shared/errors';
 import type { AppEnv } from '../app-env';
 
@@ -9,42 +10,51 @@ export interface RateLimitPolicy {
 }
 
 /**
- * Limiting with the Workers Rate Limiting binding, per client IP or per user. The binding answers only
- * "allowed or not" (counted per Cloudflare location), so the headers are derived from the policy:
- * `RateLimit-Remaining` is stated only when it is known to be 0, and `Retry-After` is the whole
- * period, the longest the binding's window can still hold the caller back.
+ * Counts one request against `name`'s limit for `key`, in that key's own Durable Object (exact and
+ * global, see src/durable-objects/rate-limiter.ts), and throws 429 with `Retry-After` when the
+ * window is full. The verdict is kept on the request, so its `RateLimit-*` headers go out on
+ * whatever the route answers, an error included.
  */
-function rateLimit(
+export async function countRequest(
+  c: Context<AppEnv>,
   name: string,
-  binding: (env: Env) => RateLimit,
   policy: RateLimitPolicy,
-  keyOf: (c: Context<AppEnv>) => string,
-) {
+  key: string,
+): Promise<void> {
+  const limiter = c.env.RATE_LIMITERS.get(c.env.RATE_LIMITERS.idFromName(`${name}:${key}`));
+  const verdict = await limiter.hit(policy.limit, policy.periodSeconds);
+  const tightest = c.get('rateLimit');
+  if (!tightest || verdict.remaining < tightest.remaining || !verdict.allowed) c.set('rateLimit', verdict);
+  if (!verdict.allowed) {
+    throw new ApiError('RATE_LIMITED', `Too many requests; try again in ${verdict.resetSeconds} seconds`, {
+      headers: { ...rateLimitHeaders(verdict), 'Retry-After': String(verdict.resetSeconds) },
+    });
+  }
+}
+
+function rateLimitHeaders(verdict: RateLimitVerdict): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(verdict.limit),
+    'RateLimit-Remaining': String(verdict.remaining),
+    'RateLimit-Reset': String(verdict.resetSeconds),
+  };
+}
+
+function rateLimit(name: string, policy: RateLimitPolicy, keyOf: (c: Context<AppEnv>) => string) {
   return createMiddleware<AppEnv>(async function rateLimited(c, next) {
-    const { success } = await binding(c.env).limit({ key: `${name}:${keyOf(c)}` });
-    const headers = {
-      'RateLimit-Limit': String(policy.limit),
-      'RateLimit-Policy': `${policy.limit};w=${policy.periodSeconds}`,
-    };
-    if (!success) {
-      throw new ApiError('RATE_LIMITED', `Too many attempts; try again in ${policy.periodSeconds} seconds`, {
-        headers: {
-          ...headers,
-          'RateLimit-Remaining': '0',
-          'RateLimit-Reset': String(policy.periodSeconds),
-          'Retry-After': String(policy.periodSeconds),
-        },
-      });
-    }
+    await countRequest(c, name, policy, keyOf(c));
     await next();
-    for (const [header, value] of Object.entries(headers)) c.res.headers.set(header, value);
+    // A route may have counted the request against a second, tighter key (login per account).
+    const verdict = c.get('rateLimit');
+    if (verdict)
+      for (const [header, value] of Object.entries(rateLimitHeaders(verdict))) c.res.headers.set(header, value);
   });
 }
 
 /** Cloudflare sets CF-Connecting-IP itself and overwrites any value a client sends. */
-export const rateLimitByClientIp = (name: string, binding: (env: Env) => RateLimit, policy: RateLimitPolicy) =>
-  rateLimit(name, binding, policy, (c) => c.req.header('CF-Connecting-IP') ?? 'unknown');
+export const rateLimitByClientIp = (name: string, policy: RateLimitPolicy) =>
+  rateLimit(name, policy, (c) => c.req.header('CF-Connecting-IP') ?? 'unknown');
 
 /** For signed-in writes; must come after `requireAuth`. */
-export const rateLimitByUser = (name: string, binding: (env: Env) => RateLimit, policy: RateLimitPolicy) =>
-  rateLimit(name, binding, policy, (c) => c.var.viewer?.userId ?? 'anonymous');
+export const rateLimitByUser = (name: string, policy: RateLimitPolicy) =>
+  rateLimit(name, policy, (c) => c.var.viewer?.userId ?? 'anonymous');

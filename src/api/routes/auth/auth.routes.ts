@@ -5,7 +5,7 @@ import { rateLimitByClientIp } from '../../middleware/rate-limit';
 import { LoginBody, LogoutBody, RefreshBody, RegisterBody, TokenPair } from '../../schemas/auth';
 import { bearerAuth, errorResponses, jsonContent, success } from '../../schemas/envelope';
 
-const authRateLimit = rateLimitByClientIp('auth', (env) => env.AUTH_RATE_LIMITER, limits.rateLimits.auth);
+const authRateLimit = rateLimitByClientIp('auth', limits.rateLimits.auth);
 const tag = ['Authentication'];
 const jsonBody = <T>(schema: T) => ({ content: { 'application/json': { schema } }, required: true });
 

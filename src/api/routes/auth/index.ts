@@ -13,9 +13,10 @@ import {
 import { findUserByEmail, insertUserWithSession, updatePasswordHash } from '../../../db/queries/users';
 import { ApiError } from '../../../shared/errors';
 import { toPublicId } from '../../../shared/ids';
-import { tokenLifetimes } from '../../../shared/limits';
+import { limits, tokenLifetimes } from '../../../shared/limits';
 import { createRouter, type AppEnv } from '../../app-env';
 import { viewerOf } from '../../middleware/auth';
+import { countRequest } from '../../middleware/rate-limit';
 import { login, logout, refresh, register } from './auth.routes';
 
 async function newSession(): Promise<NewSession & { refreshToken: string }> {
@@ -66,6 +67,9 @@ export const authRoutes = createRouter()
   })
   .openapi(login, async (c) => {
     const { email, password } = c.req.valid('json');
+    // Per account as well as per client IP, so guesses spread over many addresses still stop; the
+    // key is the address typed, so an unknown one is limited the same way and nothing leaks.
+    await countRequest(c, 'login-account', limits.rateLimits.loginPerAccount, email.trim().toLowerCase());
     const { db } = c.var.services;
     const user = await findUserByEmail(db, email.trim());
     if (!user) {

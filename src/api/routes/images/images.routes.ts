@@ -19,11 +19,7 @@ export const upload = createRoute({
     'stored; processing continues in the background (poll `GET /images/{postId}`). An `Idempotency-Key` header ' +
     'makes a retried upload safe for 24 hours.',
   security: bearerAuth,
-  middleware: [
-    requireAuth,
-    rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads),
-    uploadBodyLimit,
-  ] as const,
+  middleware: [requireAuth, rateLimitByUser('upload', limits.rateLimits.uploads), uploadBodyLimit] as const,
   request: {
     body: { content: { 'multipart/form-data': { schema: UploadForm } }, required: true },
     headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),

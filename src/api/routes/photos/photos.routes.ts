@@ -18,11 +18,7 @@ export const uploadMedia = createRoute({
     'Validated exactly like `POST /images/upload`. Processing starts at once; attach the photo with `POST /posts` ' +
     `within ${limits.media.unattachedHours} hours, or it is deleted. An \`Idempotency-Key\` header makes a retry safe.`,
   security: bearerAuth,
-  middleware: [
-    requireAuth,
-    rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads),
-    uploadBodyLimit,
-  ] as const,
+  middleware: [requireAuth, rateLimitByUser('upload', limits.rateLimits.uploads), uploadBodyLimit] as const,
   request: {
     body: { content: { 'multipart/form-data': { schema: MediaUploadForm } }, required: true },
     headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),

@@ -10,7 +10,7 @@ import { Comment, CommentBody, CommentList, LikeState } from '../../schemas/soci
 
 const tag = ['Likes and comments'];
 const PostIdParam = z.object({ postId: z.string() });
-const socialRateLimit = rateLimitByUser('social', (env) => env.SOCIAL_RATE_LIMITER, limits.rateLimits.social);
+const socialRateLimit = rateLimitByUser('social', limits.rateLimits.social);
 
 function likeRoute(method: 'post' | 'delete') {
   return createRoute({

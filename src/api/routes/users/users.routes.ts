@@ -45,7 +45,7 @@ export const getUser = createRoute({
 });
 
 const UserIdParam = z.object({ userId: z.string() });
-const socialRateLimit = rateLimitByUser('social', (env) => env.SOCIAL_RATE_LIMITER, limits.rateLimits.social);
+const socialRateLimit = rateLimitByUser('social', limits.rateLimits.social);
 
 export const followUser = createRoute({
   method: 'post',
@@ -92,11 +92,7 @@ export const putAvatar = createRoute({
   summary: 'Change the profile photo',
   description: 'The same formats and limits as photo uploads; the answer carries the new square `avatar` URL.',
   security: bearerAuth,
-  middleware: [
-    requireAuth,
-    rateLimitByUser('upload', (env) => env.UPLOAD_RATE_LIMITER, limits.rateLimits.uploads),
-    uploadBodyLimit,
-  ] as const,
+  middleware: [requireAuth, rateLimitByUser('upload', limits.rateLimits.uploads), uploadBodyLimit] as const,
   request: { body: { content: { 'multipart/form-data': { schema: AvatarForm } }, required: true } },
   responses: {
     200: jsonContent(success(OwnProfile), 'The profile with its new avatar'),

@@ -1,0 +1,143 @@
+/**
+ * Upload → `ready` over HTTP against the running stack (wrangler dev with the processor beside the
+ * API), interleaved with sharp making the same three variants from the same bytes in this process.
+ * The stage breakdown comes from the processor's own log line for each job (src/processor/stage-marks.ts):
+ * accepted (the upload request), queued (send → handler), read (database + R2), processing,
+ * stored (three R2 puts), marked ready (database, cache, fan-out send); "seen" is what is left
+ * until the client's poll (every 10 ms) sees `ready`.
+ */
+import sharp from 'sharp';
+import { localConnectionString } from '../dev/paths.ts';
+import { insertUsers, signIn, sqlClient } from '../dev/seed-sql.ts';
+import { benchSecret, type Stack } from './harness.ts';
+import { median, photoJpeg, runSharp } from './pipeline.ts';
+
+interface Case {
+  width: number;
+  height: number;
+  orientation: number;
+  rounds: number;
+}
+
+const aligned = (c: Case) => c.width % 16 === 0 && c.height % 16 === 0;
+
+/** 0.3, 3, 12 and 24 MP; orientations 1 and 6; 12 MP both with whole 16 px blocks and not (Samsung's 4000 × 3000). */
+const CASES: Case[] = [
+  ...[1, 6].map((orientation) => ({ width: 640, height: 480, orientation, rounds: 10 })),
+  ...[1, 6].map((orientation) => ({ width: 2048, height: 1536, orientation, rounds: 3 })),
+  ...[1, 6].map((orientation) => ({ width: 4032, height: 3024, orientation, rounds: 3 })),
+  ...[1, 6].map((orientation) => ({ width: 4000, height: 3000, orientation, rounds: 3 })),
+  ...[1, 6].map((orientation) => ({ width: 5664, height: 4248, orientation, rounds: 3 })),
+];
+
+const STAGES = ['queued', 'read', 'processing', 'stored', 'markedReady'] as const;
+
+interface JobLog {
+  outcome: string;
+  stages: Partial<Record<(typeof STAGES)[number], number>>;
+}
+
+/** The processor's JSON log lines for finished jobs, in the order they are printed. */
+function watchJobLogs(stack: Stack): { next(): Promise<JobLog>; stop(): void } {
+  const logs: JobLog[] = [];
+  const waiting: ((log: JobLog) => void)[] = [];
+  let buffered = '';
+  const stop = stack.onOutput((text) => {
+    buffered += text;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      const at = line.indexOf('{"worker":"processor"');
+      if (at < 0) continue;
+      const log = JSON.parse(line.slice(at)) as JobLog & { stages?: JobLog['stages'] };
+      if (!log.stages) continue;
+      const resolve = waiting.shift();
+      if (resolve) resolve(log);
+      else logs.push(log);
+    }
+  });
+  return {
+    next: () => {
+      const log = logs.shift();
+      return log ? Promise.resolve(log) : new Promise((resolve) => waiting.push(resolve));
+    },
+    stop,
+  };
+}
+
+interface Run {
+  totalMs: number;
+  acceptedMs: number;
+  job: JobLog;
+}
+
+async function uploadUntilReady(api: string, token: string, bytes: Buffer, jobs: ReturnType<typeof watchJobLogs>) {
+  const form = new FormData();
+  form.append('image', new File([new Uint8Array(bytes)], 'photo.jpg', { type: 'image/jpeg' }));
+  const start = performance.now();
+  const response = await fetch(`${api}/images/upload`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
+  const acceptedMs = performance.now() - start;
+  if (response.status !== 202) throw new Error(`upload: ${response.status} ${await response.text()}`);
+  const { data } = (await response.json()) as { data: { postId: string } };
+  for (;;) {
+    const poll = await fetch(`${api}/images/${data.postId}`, { headers: { Authorization: `Bearer ${token}` } });
+    const { data: post } = (await poll.json()) as { data: { processingStatus: string } };
+    if (post.processingStatus === 'ready') break;
+    if (post.processingStatus === 'failed') throw new Error(`post ${data.postId} failed`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return { totalMs: performance.now() - start, acceptedMs, job: await jobs.next() } satisfies Run;
+}
+
+export async function benchPipelineEndToEnd(stack: Stack): Promise<void> {
+  sharp.concurrency(1);
+  sharp.cache(false);
+  const sql = sqlClient(localConnectionString, stack.db.sqlEndpoint);
+  const api = `${stack.url}/api/v1`;
+  // One uploader per case: the upload rate limit (30 a minute) is per user.
+  const users = await insertUsers(sql, `e2e${Date.now().toString(36)}_`, CASES.length + 1);
+  const tokens = await signIn(sql, benchSecret, users.map(String));
+  const jobs = watchJobLogs(stack);
+  console.log('\n== pipeline, end to end: upload → ready over HTTP (wrangler dev), against sharp on the same bytes ==');
+  try {
+    // Warm-up: the processor's isolate, its codecs and the database connection.
+    await uploadUntilReady(api, tokens[CASES.length]!, await photoJpeg(640, 480, 6), jobs);
+    const rows = [];
+    for (const [index, c] of CASES.entries()) {
+      const bytes = await photoJpeg(c.width, c.height, c.orientation);
+      await runSharp(bytes);
+      const ours: Run[] = [];
+      const theirs: number[] = [];
+      for (let round = 0; round < c.rounds; round++) {
+        ours.push(await uploadUntilReady(api, tokens[index]!, bytes, jobs));
+        theirs.push((await runSharp(bytes)).totalMs);
+      }
+      const total = median(ours.map((run) => run.totalMs));
+      const sharpMs = median(theirs);
+      const stage = (name: (typeof STAGES)[number]) => median(ours.map((run) => run.job.stages[name] ?? 0));
+      const processing = stage('processing');
+      const accounted = median(ours.map((run) => run.acceptedMs)) + STAGES.reduce((sum, name) => sum + stage(name), 0);
+      rows.push({
+        input: `${c.width}×${c.height} (${((c.width * c.height) / 1e6).toFixed(1)} MP) o${c.orientation}${aligned(c) ? '' : ', not aligned'}`,
+        rounds: c.rounds,
+        'ready p50 ms': total.toFixed(0),
+        accepted: median(ours.map((run) => run.acceptedMs)).toFixed(0),
+        ...Object.fromEntries(STAGES.map((name) => [name, stage(name).toFixed(0)])),
+        seen: Math.max(0, total - accounted).toFixed(0),
+        'sharp ms': sharpMs.toFixed(0),
+        'job/sharp': `${(total / sharpMs).toFixed(2)}×`,
+        'processing/sharp': `${(processing / sharpMs).toFixed(2)}×`,
+      });
+    }
+    console.table(rows);
+    console.log(
+      "Medians in ms. job/sharp: upload → ready (whole job) over sharp making the three variants; processing/sharp: the processor's image work alone (workerd).",
+    );
+  } finally {
+    jobs.stop();
+  }
+}
