@@ -51,7 +51,8 @@ export async function startStack(): Promise<Stack> {
       withProcessor: true,
       echo: false,
       onOutput: (text) => listeners.forEach((listener) => listener(text)),
-      extraArgs: ['--persist-to', state],
+      // A free inspector port too: several stacks may run on one machine.
+      extraArgs: ['--persist-to', state, '--inspector-port', String(await freePort())],
     });
   } catch (error) {
     await db.close();

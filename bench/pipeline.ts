@@ -47,6 +47,8 @@ function compileCodecModules(): CodecModules {
     jpegDecoder: wasm('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'),
     jpegEncoder: wasm('@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm'),
     webpDecoder: wasm('@jsquash/webp/codec/dec/webp_dec.wasm'),
+    heifDecoder: wasm('libheif-js/libheif-wasm/libheif.wasm'),
+    avifDecoder: wasm('@jsquash/avif/codec/dec/avif_dec.wasm'),
   };
 }
 

@@ -1,10 +1,19 @@
 /**
  * The social part: feed reads for a reader following 10 accounts and one following 1 000 (the
  * ratio should stay near 1: read cost must not grow with the number followed), against a trivial
- * route of the same Worker; fan-out time for an author with 10 000 followers; 200 concurrent likes.
+ * route of the same Worker; the same 1 000-follow reader again with blocks and mutes in place
+ * (docs/safety.md: within 10 %); fan-out time for an author with 10 000 followers; 200 concurrent likes.
  */
 import { localConnectionString } from '../dev/paths.ts';
-import { insertFollowers, insertFollowing, insertReadyPosts, insertUsers, signIn, sqlClient } from '../dev/seed-sql.ts';
+import {
+  insertFollowers,
+  insertFollowing,
+  insertReadyPosts,
+  insertSafetyLoad,
+  insertUsers,
+  signIn,
+  sqlClient,
+} from '../dev/seed-sql.ts';
 import { toPublicId } from '../src/shared/ids.ts';
 import { benchSecret, ms, table, timeSequential, type Stack } from './harness.ts';
 
@@ -37,20 +46,33 @@ export async function benchSocial(stack: Stack): Promise<void> {
   console.log('\n== social: seeding 1 000 authors with 3 posts each, two readers ==');
   const authors = await insertUsers(sql, `a${stamp}_`, 1000);
   await insertReadyPosts(sql, authors, 3);
-  const [few, many] = await insertUsers(sql, `r${stamp}_`, 2);
+  const [few, many, guarded] = await insertUsers(sql, `r${stamp}_`, 3);
   await insertFollowing(sql, String(few), authors.slice(0, 10));
   await insertFollowing(sql, String(many), authors);
-  const [fewToken, manyToken] = await signIn(sql, benchSecret, [String(few), String(many)]);
+  // The same follows, plus 300 blocks made, 300 received and 300 mutes, over accounts not followed.
+  await insertFollowing(sql, String(guarded), authors);
+  const strangers = await insertUsers(sql, `x${stamp}_`, 900);
+  await insertReadyPosts(sql, strangers.slice(0, 100), 1);
+  await insertSafetyLoad(sql, String(guarded), strangers, 300);
+  await sql.query('analyze blocks');
+  await sql.query('analyze mutes');
+  const [fewToken, manyToken, guardedToken] = await signIn(sql, benchSecret, [
+    String(few),
+    String(many),
+    String(guarded),
+  ]);
 
   const feed = (token: string | undefined) => () => get(`${api}/feed?limit=20`, token);
   const trivial = () => get(`${api}/instance`);
   // First reads build each timeline from Postgres; the figures are for the steady state after.
-  for (const read of [feed(fewToken), feed(manyToken), trivial]) for (let i = 0; i < 5; i++) await read();
+  for (const read of [feed(fewToken), feed(manyToken), feed(guardedToken), trivial])
+    for (let i = 0; i < 5; i++) await read();
 
   const rounds = 60;
   const t10 = await timeSequential(rounds, feed(fewToken));
   const t1000 = await timeSequential(rounds, feed(manyToken));
   const tTrivial = await timeSequential(rounds, trivial);
+  const tGuarded = await timeSequential(rounds, feed(guardedToken));
   const clients = 8;
   const rpsFeed = await throughput(5, clients, feed(manyToken));
   const rpsTrivial = await throughput(5, clients, trivial);
@@ -65,7 +87,11 @@ export async function benchSocial(stack: Stack): Promise<void> {
     },
     { route: 'GET /feed following 10', p50: ms(t10.p50), p99: ms(t10.p99), 'req/s': '' },
     { route: 'GET /feed following 1 000', p50: ms(t1000.p50), p99: ms(t1000.p99), 'req/s': rpsFeed.toFixed(0) },
+    { route: 'GET /feed following 1 000, 900 blocks/mutes', p50: ms(tGuarded.p50), p99: ms(tGuarded.p99), 'req/s': '' },
   ]);
+  console.log(
+    `feed latency with blocks and mutes / without: p50 ${(tGuarded.p50 / t1000.p50).toFixed(2)}x, p99 ${(tGuarded.p99 / t1000.p99).toFixed(2)}x (goal ≤ 1.10)`,
+  );
   console.log(
     `feed latency, 1 000 followed / 10 followed: p50 ${(t1000.p50 / t10.p50).toFixed(2)}x, p99 ${(t1000.p99 / t10.p99).toFixed(2)}x (goal ≤ 1.3)`,
   );

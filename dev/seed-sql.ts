@@ -108,3 +108,37 @@ export async function signIn(sql: Sql, jwtSecret: string, userIds: string[]): Pr
     ),
   );
 }
+
+/** `userId` blocks every user in `blocked` (follows between them are not touched: seed them apart). */
+export async function insertBlocks(sql: Sql, userId: string, blocked: string[]): Promise<void> {
+  await sql.query(
+    `insert into blocks (blocker_id, blocked_id) select $1, b from unnest($2::uuid[]) b where b <> $1 on conflict do nothing`,
+    [userId, blocked],
+  );
+}
+
+/** Every user in `blockers` blocks `userId`. */
+export async function insertBlockedBy(sql: Sql, userId: string, blockers: string[]): Promise<void> {
+  await sql.query(
+    `insert into blocks (blocker_id, blocked_id) select b, $1 from unnest($2::uuid[]) b where b <> $1 on conflict do nothing`,
+    [userId, blockers],
+  );
+}
+
+/** `userId` mutes every user in `muted`. */
+export async function insertMutes(sql: Sql, userId: string, muted: string[]): Promise<void> {
+  await sql.query(
+    `insert into mutes (muter_id, muted_id) select $1, m from unnest($2::uuid[]) m where m <> $1 on conflict do nothing`,
+    [userId, muted],
+  );
+}
+
+/**
+ * Gives `userId` the safety state of a heavy user, for the benchmarks' "with blocks and mutes"
+ * mode: `count` accounts blocked, `count` blocking them, `count` muted, taken from `others`.
+ */
+export async function insertSafetyLoad(sql: Sql, userId: string, others: string[], count: number): Promise<void> {
+  await insertBlocks(sql, userId, others.slice(0, count));
+  await insertBlockedBy(sql, userId, others.slice(count, 2 * count));
+  await insertMutes(sql, userId, others.slice(2 * count, 3 * count));
+}

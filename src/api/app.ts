@@ -13,7 +13,10 @@ import { notificationRoutes } from './routes/notifications';
 import { instanceRoutes } from './routes/meta/instance';
 import { photoRoutes } from './routes/photos';
 import { postRoutes } from './routes/posts';
+import { moderationRoutes } from './routes/moderation';
+import { reportRoutes } from './routes/reports';
 import { searchRoutes } from './routes/search';
+import { safetyRoutes } from './routes/safety';
 import { userRoutes } from './routes/users';
 import { provideServices } from './services';
 
@@ -45,9 +48,13 @@ function createApiRouter() {
 
   const routed = api
     .route('/auth', authRoutes)
+    // Before the users router, so /users/blocks and /users/mutes are not taken for a /users/{userId}.
+    .route('/users', safetyRoutes)
     .route('/users', userRoutes)
     .route('/images', imageRoutes)
     .route('/posts', postRoutes)
+    .route('/reports', reportRoutes)
+    .route('/moderation', moderationRoutes)
     .route('/media', photoRoutes)
     .route('/', feedRoutes)
     .route('/', searchRoutes)

@@ -3,6 +3,9 @@
  * Followers-only and private posts get signed URLs that expire: they are handed only to viewers
  * who may see the post, and stop working soon after that may have changed.
  *
+ * A signed URL also names the viewer it was made for (when signed in), so the image route can
+ * refuse it across a block that was made after the URL was handed out (docs/safety.md).
+ *
  * Expiry is rounded up to the next whole hour, so one viewer's URLs stay identical for up to an
  * hour and browsers can cache them; a URL lives between one and two hours.
  */
@@ -26,8 +29,9 @@ async function signingKey(secret: string): Promise<CryptoKey> {
   return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
 }
 
-async function signature(key: CryptoKey, path: string, expires: number): Promise<string> {
-  return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(`${path}\n${expires}`))));
+async function signature(key: CryptoKey, path: string, expires: number, viewer: string | undefined): Promise<string> {
+  const signed = viewer === undefined ? `${path}\n${expires}` : `${path}\n${expires}\n${viewer}`;
+  return base64url(new Uint8Array(await crypto.subtle.sign('HMAC', key, encoder.encode(signed))));
 }
 
 export function variantPath(imageName: string, size: VariantSize): string {
@@ -39,7 +43,13 @@ export interface ImageUrlSigner {
   urlFor(imageName: string, privacy: PostPrivacy, size: VariantSize): Promise<string>;
 }
 
-export function imageUrlSigner(baseUrl: string, secret: string, now = () => Date.now()): ImageUrlSigner {
+/** `viewer` names whom the URLs are for (a public user id), read when a URL is made. */
+export function imageUrlSigner(
+  baseUrl: string,
+  secret: string,
+  viewer: () => string | undefined = () => undefined,
+  now = () => Date.now(),
+): ImageUrlSigner {
   let key: Promise<CryptoKey> | undefined;
   return {
     async urlFor(imageName, privacy, size) {
@@ -48,7 +58,10 @@ export function imageUrlSigner(baseUrl: string, secret: string, now = () => Date
       const hour = 3600;
       const expires = (Math.floor(now() / 1000 / hour) + 1 + signedUrlHours) * hour;
       key ??= signingKey(secret);
-      return `${baseUrl}${path}?expires=${expires}&signature=${await signature(await key, path, expires)}`;
+      const forViewer = viewer();
+      const sig = await signature(await key, path, expires, forViewer);
+      const named = forViewer === undefined ? '' : `&viewer=${forViewer}`;
+      return `${baseUrl}${path}?expires=${expires}&signature=${sig}${named}`;
     },
   };
 }
@@ -57,12 +70,12 @@ export function imageUrlSigner(baseUrl: string, secret: string, now = () => Date
 export async function verifyImageSignature(
   secret: string,
   path: string,
-  query: { expires?: string; signature?: string },
+  query: { expires?: string; signature?: string; viewer?: string },
   now = Date.now(),
 ): Promise<boolean> {
   const expires = Number(query.expires);
   if (!query.signature || !Number.isSafeInteger(expires) || expires * 1000 < now) return false;
-  const expected = await signature(await signingKey(secret), path, expires);
+  const expected = await signature(await signingKey(secret), path, expires, query.viewer);
   const a = encoder.encode(expected);
   const b = encoder.encode(query.signature);
   return a.length === b.length && crypto.subtle.timingSafeEqual(a, b);

@@ -8,6 +8,7 @@ import type { AppEnv } from './app-env';
 import { configFrom } from './config';
 import { cursorCodec, type CursorCodec } from './cursors';
 import { imageUrlSigner, type ImageUrlSigner } from './image-urls';
+import { toPublicId } from '../shared/ids';
 
 /** What handlers need from the outside world, built once per request and read from `c.var`. */
 export interface Services {
@@ -37,7 +38,11 @@ export const provideServices = createMiddleware<AppEnv>(async function provideSe
     publicBaseUrl,
     images: c.env.IMAGES,
     imageJobs: c.env.IMAGE_JOBS,
-    imageUrls: imageUrlSigner(publicBaseUrl, config.JWT_SECRET),
+    // Read lazily: the viewer is known only once the auth middleware, which runs later, has run.
+    imageUrls: imageUrlSigner(publicBaseUrl, config.JWT_SECRET, () => {
+      const viewer = c.var.viewer;
+      return viewer && toPublicId('user', viewer.userId);
+    }),
     cursors: cursorCodec(config.JWT_SECRET),
     timelines: c.env.TIMELINES,
     fanOutQueue: c.env.FEED_FANOUT,

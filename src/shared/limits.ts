@@ -14,11 +14,16 @@ export const limits = {
     maxBytes: 20 * 1024 * 1024,
     maxPixels: 50_000_000,
     /**
-     * For files only a whole-image decoder reads (progressive JPEG, WebP, interlaced PNG): they
+     * For files only a whole-image decoder reads (progressive JPEG, WebP, AVIF, interlaced PNG): they
      * must fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).
      */
     maxPixelsWholeDecode: 6_000_000,
-    formats: ['image/jpeg', 'image/png', 'image/webp'],
+    /**
+     * Formats whose decoder holds even more than that: libavif (@jsquash/avif) needs about 27
+     * bytes of WASM memory per pixel on top of 16 MB (95 MB at 3 MP, 174 MB at 6 MP, measured).
+     */
+    maxPixelsPerFormat: { avif: 2_500_000 },
+    formats: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/avif'],
   },
   /** Posts of several photos: how many, and how long a photo uploaded by `POST /media` waits to be attached. */
   media: { maxPerPost: 20, unattachedHours: 24 },
@@ -27,11 +32,15 @@ export const limits = {
   tags: { maxCount: 30, maxLength: 50, pattern: '^[\\p{L}\\p{N}_]+$' },
   locationName: { max: 255 },
   comment: { min: 1, max: 2200 },
+  report: { commentMax: 1000 },
+  moderationNote: { max: 1000 },
   rateLimits: {
     auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
     loginPerAccount: { limit: 10, periodSeconds: 15 * 60, scope: 'account' },
     uploads: { limit: 30, periodSeconds: 60, scope: 'user' },
     social: { limit: 120, periodSeconds: 60, scope: 'user' },
+    /** Counted apart from the other social writes (its own key), through the same binding. */
+    reports: { limit: 120, periodSeconds: 60, scope: 'user' },
   },
 } as const;
 

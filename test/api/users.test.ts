@@ -20,6 +20,7 @@ describe('GET /users/profile', () => {
       followingCount: 0,
       postsCount: 0,
       isVerified: false,
+      role: 'user',
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
   });

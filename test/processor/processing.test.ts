@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { sniffImage } from '../../src/shared/image/format';
 import { parsePublicId, toPublicId } from '../../src/shared/ids';
 import { corpusAvailable, readCorpus } from '../fixtures/corpus';
-import { buildExifApp1, withExif } from '../fixtures/exif-builder';
+import { buildExifApp1, buildExifTiff, withExif } from '../fixtures/exif-builder';
+import { heifFixture } from '../fixtures/images/heif-files';
+import { quadrantGrid } from '../fixtures/images/heif-writer';
 import { tinyImage } from '../fixtures/tiny-images';
 import { call, callJson } from '../helpers/api';
 import { registerUser, type TestUser } from '../helpers/factories';
@@ -65,6 +67,24 @@ describe('processing an upload', () => {
       expect(dimensions(await bytesAt(String(post.displayUrl)))).toEqual({ width: 5, height: 3 });
     },
   );
+
+  it('turns an iPhone-like HEIC (a turned tile grid with EXIF) into upright JPEG variants with its camera', async () => {
+    const tiles = (['tile00', 'tile01', 'tile10', 'tile11'] as const).map(heifFixture);
+    const exifTiff = buildExifTiff({ orientation: 6, make: 'Apple', model: 'iPhone 15 Pro', iso: 80 });
+    const user = await registerUser();
+    const post = await uploadAndProcess(user, quadrantGrid(tiles, 120, 100, { transforms: [{ irot: 3 }], exifTiff }));
+    expect(post.processingStatus).toBe('ready');
+    expect(post.metadata).toMatchObject({ format: 'HEIC', width: 100, height: 120, camera: 'Apple iPhone 15 Pro' });
+    expect(post.metadata?.exposure).toMatchObject({ iso: 80 });
+    expect(dimensions(await bytesAt(String(post.displayUrl)))).toEqual({ width: 100, height: 120 });
+  });
+
+  it('turns an AVIF upload into JPEG variants', async () => {
+    const user = await registerUser();
+    const post = await uploadAndProcess(user, heifFixture('avif'));
+    expect(post.processingStatus).toBe('ready');
+    expect(post.metadata).toMatchObject({ format: 'AVIF', width: 128, height: 96 });
+  });
 
   it('applies the EXIF orientation, reports the camera, and serves no EXIF or GPS', async () => {
     const exif = buildExifApp1({
@@ -246,9 +266,16 @@ describe.skipIf(!corpusAvailable)('real camera photos from ../shared/corpus', ()
     },
   );
 
-  it('refuses the HEIC with 415', async () => {
+  it('makes the iPhone HEIC ready: upright, the right sizes, camera and exposure from its EXIF item', async () => {
     const user = await registerUser();
-    const { status } = await upload(user.accessToken, await readCorpus('other/IMG_5195.HEIC'));
-    expect(status).toBe(415);
+    const post = await uploadAndProcess(user, await readCorpus('other/IMG_5195.HEIC'));
+    expect(post.processingStatus).toBe('ready');
+    expect(post.metadata).toMatchObject({
+      width: 2566,
+      height: 3313,
+      format: 'HEIC',
+      camera: 'Apple iPhone 11 Pro Max',
+      exposure: { fNumber: 1.8, exposureTime: '1/391', iso: 32, focalLength: 4.25 },
+    });
   });
 });

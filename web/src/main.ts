@@ -10,6 +10,8 @@ import { followersScreen, followingScreen } from './screens/people';
 import { postScreen } from './screens/post';
 import { profileScreen } from './screens/profile';
 import { searchScreen } from './screens/search';
+import { moderationScreen } from './screens/moderation';
+import { settingsScreen } from './screens/settings';
 import { uploadScreen } from './screens/upload';
 import { explain } from './api/errors';
 import { h, replaceChildren } from './ui/dom';
@@ -40,6 +42,9 @@ route(
   '/me',
   signedIn(() => (navigate(`/u/${currentSession()?.userId}`, { replace: true }), h('div'))),
 );
+route('/settings', signedIn(settingsScreen));
+route('/settings/:section', signedIn(settingsScreen));
+route('/moderation', signedIn(moderationScreen));
 route('/not-found', notFoundScreen);
 
 const main = h('main', { id: 'main', tabindex: '-1' });

@@ -24,7 +24,7 @@ export function jsonContent<T extends z.ZodType>(schema: T, description: string)
 const errorDescriptions: Record<number, string> = {
   400: 'Invalid request (`VALIDATION_ERROR`)',
   401: 'Missing, invalid, expired or revoked token, or wrong credentials',
-  403: 'Not allowed (`FORBIDDEN`)',
+  403: 'Not allowed (`FORBIDDEN`), or the account is suspended (`ACCOUNT_SUSPENDED`)',
   404: 'Not found, or not visible to the caller (`NOT_FOUND`)',
   405: 'Method not allowed',
   409: 'Conflict: already taken (`USERNAME_TAKEN`, `EMAIL_TAKEN`) or already in a post (`ALREADY_ATTACHED`)',

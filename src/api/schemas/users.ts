@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { userRoles } from '../../db/schema';
 import { limits } from '../../shared/limits';
 
 export const Username = z
@@ -41,9 +42,24 @@ const publicProfileShape = {
   createdAt: z.string().openapi({ example: '2024-01-15T10:30:00.000Z' }),
 };
 
-export const OwnProfile = z.object({ ...publicProfileShape, email: z.string() }).openapi('OwnProfile');
+export const OwnProfile = z
+  .object({
+    ...publicProfileShape,
+    email: z.string(),
+    role: z
+      .enum(userRoles)
+      .openapi({ description: 'Set by the operator (`npm run admin`); moderators see /moderation' }),
+  })
+  .openapi('OwnProfile');
 
-export const PublicProfile = z.object({ ...publicProfileShape, isFollowing: z.boolean() }).openapi('PublicProfile');
+export const PublicProfile = z
+  .object({
+    ...publicProfileShape,
+    isFollowing: z.boolean(),
+    isBlocked: z.boolean().openapi({ description: 'The caller blocked this user' }),
+    isMuted: z.boolean().openapi({ description: 'The caller muted this user' }),
+  })
+  .openapi('PublicProfile');
 
 export const ProfilePatch = z
   .strictObject({

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { exactTime } from './exact-time';
+import { userVisibleTo } from './visibility';
 import { comments, posts, users } from '../schema';
 
 export interface CommentRow {
@@ -52,10 +53,11 @@ export async function addComment(db: Db, postId: string, userId: string, content
   return toComment(row);
 }
 
-/** A page of a post's comments, oldest first, keyset on (time, id). */
+/** A page of a post's comments that `viewerId` may see, oldest first, keyset on (time, id). */
 export async function listComments(
   db: Db,
   postId: string,
+  viewerId: string | undefined,
   limit: number,
   after: { t: string; id: string } | undefined,
 ): Promise<CommentRow[]> {
@@ -63,7 +65,7 @@ export async function listComments(
   const result = await db.execute<RawComment>(sql`
     select c.id, c.post_id, c.user_id, u.username, u.avatar_url, c.content, c.created_at, ${exactTime(sql`c.created_at`)} as position
     from ${comments} c join ${users} u on u.id = c.user_id
-    where c.post_id = ${postId} ${keyset}
+    where c.post_id = ${postId} and ${userVisibleTo(viewerId, sql`c.user_id`)} ${keyset}
     order by c.created_at, c.id
     limit ${limit}`);
   return result.rows.map(toComment);
@@ -99,4 +101,20 @@ export async function deleteComment(
   const row = result.rows[0];
   if (!row?.existed) return { result: 'not-found' };
   return row.deleted && row.author_id ? { result: 'deleted', commentAuthorId: row.author_id } : { result: 'forbidden' };
+}
+
+/** A comment and its author's name, if `viewerId` may see who wrote it (its post is checked apart). */
+export async function findVisibleComment(db: Db, commentId: string, viewerId: string) {
+  const result = await db.execute<{
+    id: string;
+    post_id: string;
+    user_id: string;
+    username: string;
+    content: string;
+  }>(sql`
+    select c.id, c.post_id, c.user_id, u.username, c.content
+    from ${comments} c join ${users} u on u.id = c.user_id
+    where c.id = ${commentId} and ${userVisibleTo(viewerId, sql`c.user_id`)}`);
+  const row = result.rows[0];
+  return row && { id: row.id, postId: row.post_id, userId: row.user_id, username: row.username, content: row.content };
 }

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { follows, posts, users, type PostPrivacy } from '../schema';
 import { exactTime } from './exact-time';
+import { listedFor, visibleTo } from './visibility';
 import { mediaOfPost, type MediaSummary } from './media';
 
 export interface FeedEntry {
@@ -12,12 +13,6 @@ export interface FeedEntry {
 
 type EntryRow = { post_id: string; author_id: string; t: string };
 const toEntry = (r: EntryRow): FeedEntry => ({ postId: r.post_id, authorId: r.author_id, t: r.t });
-
-/** Whether `viewer` may see post `p` in a list: theirs, public, or followers-only and they follow. */
-export function visibleTo(viewerId: string): SQL {
-  return sql`(p.user_id = ${viewerId} or p.privacy = 'public' or (p.privacy = 'followers' and exists (
-    select 1 from ${follows} vf where vf.follower_id = ${viewerId} and vf.following_id = p.user_id)))`;
-}
 
 const before = (position: { t: string; id: string } | null) =>
   position ? sql`and (p.created_at, p.id) < (${position.t}::timestamptz, ${position.id}::uuid)` : sql``;
@@ -72,14 +67,14 @@ export async function feedRows(
       select m.id from merged_authors a
       cross join lateral (
         select p.id from ${posts} p
-        where p.user_id = a.id and p.status = 'ready' and ${visibleTo(viewerId)} ${before(position)}
+        where p.user_id = a.id and p.status = 'ready' and ${listedFor(viewerId)} ${before(position)}
         order by p.created_at desc, p.id desc
         limit ${limit}
       ) m
     )
     select ${postFields(viewerId)}, p.id in (select id from merged) as merged
     from ${posts} p join ${users} u on u.id = p.user_id
-    where (${fromTimeline} or p.id in (select id from merged)) and p.status = 'ready' and ${visibleTo(viewerId)}
+    where (${fromTimeline} or p.id in (select id from merged)) and p.status = 'ready' and ${listedFor(viewerId)}
     order by p.created_at desc, p.id desc`);
   return result.rows.map((r) => ({ ...toFeedPost(r), merged: r.merged === true }));
 }
@@ -115,11 +110,11 @@ export interface FeedPost {
 
 /**
  * Hydrates a page of post ids in one query, re-checking readiness and visibility: a post deleted,
- * made private, or whose author the viewer no longer follows simply does not come back.
+ * made private, whose author the viewer no longer follows, blocked, muted or suspended simply
+ * does not come back.
  */
 export function hydratePosts(db: Db, viewerId: string | undefined, postIds: string[]): Promise<Map<string, FeedPost>> {
-  const visibility = viewerId ? visibleTo(viewerId) : sql`p.privacy = 'public'`;
-  return postDetailsById(db, viewerId, postIds, sql`and p.status = 'ready' and ${visibility}`);
+  return postDetailsById(db, viewerId, postIds, sql`and p.status = 'ready' and ${listedFor(viewerId)}`);
 }
 
 /**
@@ -226,10 +221,7 @@ export async function profileGrid(
   position: { t: string; id: string } | null,
   limit: number,
 ): Promise<(FeedPost & { status: 'processing' | 'ready' | 'failed' })[]> {
-  const visible =
-    viewerId === authorId
-      ? sql`true`
-      : sql`p.status = 'ready' and ${viewerId ? visibleTo(viewerId) : sql`p.privacy = 'public'`}`;
+  const visible = viewerId === authorId ? sql`true` : sql`p.status = 'ready' and ${visibleTo(viewerId)}`;
   const result = await db.execute<{ id: string; status: 'processing' | 'ready' | 'failed' }>(sql`
     select p.id, p.status from ${posts} p
     where p.user_id = ${authorId} and ${visible} ${before(position)}

@@ -1,11 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../client';
 import { exactTime } from './exact-time';
-import { follows, users } from '../schema';
+import { blocks, follows, users } from '../schema';
+import { pairLock } from './pair-lock';
+import { userVisibleTo } from './visibility';
 
 export interface FollowOutcome {
   /** False when the target does not exist. */
   found: boolean;
+  /** A block stands between the two: `byTarget` when the target blocked the follower. */
+  blocked?: 'byTarget' | 'byFollower';
   /** True when this call changed the relationship (not a repeat). */
   changed: boolean;
   followersCount: number;
@@ -14,13 +18,27 @@ export interface FollowOutcome {
 /**
  * Follows `targetId` and counts it on both sides in one statement: the insert either happens or
  * conflicts, and the counters move only with a row that was really inserted. Repeats change nothing.
+ * Never across a block: the pair lock orders this after any block being written between the two.
  */
 export async function follow(db: Db, followerId: string, targetId: string): Promise<FollowOutcome> {
-  const result = await db.execute<{ found: boolean; changed: boolean; followers_count: number }>(sql`
-    with target as (select id, followers_count from ${users} where id = ${targetId}),
+  const [, result] = await db.batch([
+    db.execute(pairLock(followerId, targetId)),
+    db.execute<{
+      found: boolean;
+      changed: boolean;
+      followers_count: number;
+      blocked_by_target: boolean;
+      blocked_by_follower: boolean;
+    }>(sql`
+    with target as (
+      select id, followers_count,
+             exists (select 1 from ${blocks} b where b.blocker_id = ${targetId} and b.blocked_id = ${followerId}) as blocked_by_target,
+             exists (select 1 from ${blocks} b where b.blocker_id = ${followerId} and b.blocked_id = ${targetId}) as blocked_by_follower
+      from ${users} where id = ${targetId} and suspended_at is null
+    ),
     inserted as (
       insert into ${follows} (follower_id, following_id)
-      select ${followerId}, id from target
+      select ${followerId}, id from target where not blocked_by_target and not blocked_by_follower
       on conflict (follower_id, following_id) do nothing
       returning following_id
     ),
@@ -35,8 +53,13 @@ export async function follow(db: Db, followerId: string, targetId: string): Prom
     )
     select exists (select 1 from target) as found,
            exists (select 1 from inserted) as changed,
-           coalesce((select followers_count from followed), (select followers_count from target), 0) as followers_count`);
-  return outcome(result.rows[0]);
+           coalesce((select followers_count from followed), (select followers_count from target), 0) as followers_count,
+           coalesce((select blocked_by_target from target), false) as blocked_by_target,
+           coalesce((select blocked_by_follower from target), false) as blocked_by_follower`),
+  ]);
+  const row = result.rows[0];
+  const blocked = row?.blocked_by_target ? 'byTarget' : row?.blocked_by_follower ? 'byFollower' : undefined;
+  return { ...outcome(row), ...(blocked && { blocked }) };
 }
 
 export async function unfollow(db: Db, followerId: string, targetId: string): Promise<FollowOutcome> {
@@ -110,7 +133,7 @@ export async function listFollows(
     select u.id, u.username, u.full_name, u.avatar_url, ${isFollowing} as is_following,
            ${exactTime(sql`f.created_at`)} as position, f.id as follow_id
     from ${follows} f join ${users} u on u.id = ${listed}
-    where ${anchor} = ${userId} ${keyset}
+    where ${anchor} = ${userId} and ${userVisibleTo(viewerId, sql`u.id`)} ${keyset}
     order by f.created_at desc, f.id desc
     limit ${limit}`);
   return result.rows.map((r) => ({

@@ -6,6 +6,7 @@
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { MediaObjects } from '../../shared/images';
 import type { Db } from '../client';
+import { userVisibleTo } from './visibility';
 import {
   media,
   mediaUploadKeys,
@@ -339,7 +340,7 @@ export async function deleteUnattachedMedia(db: Db, olderThanHours: number, batc
 // ---- image bytes ----
 
 /** What the image route needs to decide whether a photo's bytes may be served. */
-export async function findMediaVisibility(db: Db, imageName: string) {
+export async function findMediaVisibility(db: Db, imageName: string, viewerId?: string) {
   const [row] = await db
     .select({
       status: media.status,
@@ -349,7 +350,8 @@ export async function findMediaVisibility(db: Db, imageName: string) {
     })
     .from(media)
     .leftJoin(posts, eq(posts.id, media.postId))
-    .where(eq(media.imageName, imageName))
+    // Nothing of a suspended uploader, nor across a block with the viewer a signed URL was made for.
+    .where(and(eq(media.imageName, imageName), userVisibleTo(viewerId, sql`"media"."user_id"`)))
     .limit(1);
   return row;
 }

@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { comments, follows, likes, notifications, users, type NotificationType } from '../schema';
 import { exactTime } from './exact-time';
+import { mayNotify, notificationShown } from './visibility';
 
 /** What a notification says happened: `actorId` did `type` to `recipientId` (on a post, by a comment). */
 export interface NotificationFact {
@@ -90,7 +91,7 @@ export async function recordNotification(db: Db, fact: NotificationFact): Promis
     with inserted as (
       insert into ${notifications} (recipient_id, actor_id, type, post_id, comment_id, content)
       select ${fact.recipientId}::uuid, ${fact.actorId}::uuid, ${fact.type}::varchar, ${fact.postId}::uuid, ${fact.commentId}::uuid, ${content}
-      where ${factHolds(fact)}
+      where ${factHolds(fact)} and ${mayNotify(fact.recipientId, fact.actorId)}
       on conflict on constraint notifications_fact_key do nothing
       returning *
     )
@@ -121,7 +122,7 @@ export async function listNotifications(
   const result = await db.execute<Row>(sql`
     select ${shownColumns}
     from ${notifications} n join ${users} u on u.id = n.actor_id
-    where n.recipient_id = ${recipientId} ${before}
+    where n.recipient_id = ${recipientId} and ${notificationShown} ${before}
     order by n.created_at desc, n.id desc
     limit ${limit}`);
   return result.rows.map(toNotification);
@@ -129,7 +130,8 @@ export async function listNotifications(
 
 export async function unreadCount(db: Db, recipientId: string): Promise<number> {
   const result = await db.execute<{ unread: string }>(sql`
-    select count(*) as unread from ${notifications} where recipient_id = ${recipientId} and read_at is null`);
+    select count(*) as unread from ${notifications} n
+    where n.recipient_id = ${recipientId} and n.read_at is null and ${notificationShown}`);
   return Number(result.rows[0]?.unread ?? 0);
 }
 
@@ -146,7 +148,8 @@ export async function markRead(db: Db, recipientId: string, ids: string[] | unde
       where recipient_id = ${recipientId} and read_at is null ${which}
       returning id
     )
-    select (select count(*) from ${notifications} where recipient_id = ${recipientId} and read_at is null)
-         - (select count(*) from updated) as unread`);
+    select (select count(*) from ${notifications} n
+            where n.recipient_id = ${recipientId} and n.read_at is null and ${notificationShown})
+         - (select count(*) from updated u join ${notifications} n on n.id = u.id where ${notificationShown}) as unread`);
   return Number(result.rows[0]?.unread ?? 0);
 }

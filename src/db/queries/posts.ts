@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { Audience } from '../../shared/privacy';
+import { userVisibleTo } from './visibility';
 import type { Db } from '../client';
 import { media, posts, uploadKeys, users, type PostRow } from '../schema';
 import { mediaOfPost, type MediaSummary, type NewMedia } from './media';
@@ -94,7 +95,7 @@ export async function findPostForViewer(
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.userId))
-    .where(eq(posts.id, postId))
+    .where(and(eq(posts.id, postId), userVisibleTo(viewerId, sql`"posts"."user_id"`)))
     .limit(1);
   if (!row) return undefined;
   return {

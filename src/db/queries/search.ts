@@ -5,7 +5,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
-import { visibleTo } from './feed';
+import { listedFor, userVisibleTo } from './visibility';
 import { follows, posts, users } from '../schema';
 
 /** A page by number: `offset` rows skipped, `limit` returned, and the exact number of matches. */
@@ -43,8 +43,9 @@ export function userSearchQuery(query: string, viewerId: string | undefined, pag
       select u.id, u.username, u.full_name, u.avatar_url, u.followers_count,
              lower(u.username) = lower(${query}) as exact
       from ${users} u
-      where public.search_fold(u.username) like public.search_fold(${pattern}) escape '\\'
-         or public.search_fold(u.full_name) like public.search_fold(${pattern}) escape '\\'
+      where (public.search_fold(u.username) like public.search_fold(${pattern}) escape '\\'
+         or public.search_fold(u.full_name) like public.search_fold(${pattern}) escape '\\')
+        and ${userVisibleTo(viewerId, sql`u.id`)}
     ), page as (
       select m.*, ${isFollowing} as is_following
       from matches m
@@ -100,10 +101,6 @@ export interface PostSearch {
   sort: PostSort;
 }
 
-/**
- * Who may see a post in a list: theirs, public, or followers-only and they follow. The same rule
- * as the feed's (`visibleTo` in feed.ts); anonymous viewers see public posts only.
- */
 const searchDocument = sql`public.post_search_document(p.caption, p.tags)`;
 
 function wordsQuery(words: string): SQL {
@@ -142,7 +139,7 @@ export function postSearchQuery(search: PostSearch, viewerId: string | undefined
     with matches as materialized (
       select p.id, p.created_at, p.likes_count, ${rank} as rank
       from ${posts} p
-      where ${sql.join(postConditions(search), sql` and `)} and ${viewerId ? visibleTo(viewerId) : sql`p.privacy = 'public'`}
+      where ${sql.join(postConditions(search), sql` and `)} and ${listedFor(viewerId)}
     ), page as (
       select m.id, row_number() over (order by ${postOrder(search)}) as position
       from matches m

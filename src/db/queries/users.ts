@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { refreshTokens, sessions, users, type UserRow } from '../schema';
 import type { NewSession } from './sessions';
+import { profileVisibleTo } from './visibility';
 
 export interface NewUser {
   id: string;
@@ -38,23 +39,40 @@ export async function findUserById(db: Db, id: string): Promise<UserRow | undefi
   return row;
 }
 
-/** A user as `viewerId` sees them: with whether the viewer follows them, in one round trip. */
+export interface ViewerRelation {
+  isFollowing: boolean;
+  isBlocked: boolean;
+  isMuted: boolean;
+}
+
+/**
+ * A user as `viewerId` sees them, with how the viewer stands to them, in one round trip; nothing
+ * when the viewer may not open the profile (suspended, or they blocked the viewer).
+ */
 export async function findUserForViewer(
   db: Db,
   id: string,
   viewerId: string | undefined,
-): Promise<(UserRow & { isFollowing: boolean }) | undefined> {
-  // Spelled out with an alias: inside a select list drizzle renders columns unqualified, and a bare
-  // "id" in the subquery would mean follows.id.
-  const isFollowing = viewerId
-    ? sql<boolean>`exists (select 1 from follows vf where vf.follower_id = ${viewerId} and vf.following_id = "users"."id")`
-    : sql<boolean>`false`;
+): Promise<(UserRow & ViewerRelation) | undefined> {
+  // Spelled out with aliases: inside a select list drizzle renders columns unqualified, and a bare
+  // "id" in a subquery would mean the subquery's own table.
+  const relation = (exists: SQL) =>
+    (viewerId ? sql<boolean>`exists (${exists})` : sql<boolean>`false`).mapWith(Boolean);
   const [row] = await db
-    .select({ user: users, isFollowing: isFollowing.mapWith(Boolean) })
+    .select({
+      user: users,
+      isFollowing: relation(
+        sql`select 1 from follows vf where vf.follower_id = ${viewerId} and vf.following_id = "users"."id"`,
+      ),
+      isBlocked: relation(
+        sql`select 1 from blocks vb where vb.blocker_id = ${viewerId} and vb.blocked_id = "users"."id"`,
+      ),
+      isMuted: relation(sql`select 1 from mutes vm where vm.muter_id = ${viewerId} and vm.muted_id = "users"."id"`),
+    })
     .from(users)
-    .where(eq(users.id, id))
+    .where(and(eq(users.id, id), profileVisibleTo(viewerId, sql`"users"."id"`)))
     .limit(1);
-  return row && { ...row.user, isFollowing: row.isFollowing };
+  return row && { ...row.user, isFollowing: row.isFollowing, isBlocked: row.isBlocked, isMuted: row.isMuted };
 }
 
 export type ProfileChanges = Partial<Pick<UserRow, 'username' | 'fullName' | 'bio'>>;
@@ -80,4 +98,14 @@ export async function replaceAvatar(db: Db, id: string, avatarUrl: string) {
     where u.id = ${id}
     returning before.previous`);
   return { found: result.rows.length > 0, previous: result.rows[0]?.previous ?? null };
+}
+
+/** A user others may reach: active, and (for a signed-in viewer) not blocking them. */
+export async function findVisibleUser(db: Db, id: string, viewerId: string | undefined): Promise<UserRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(users)
+    .where(and(eq(users.id, id), profileVisibleTo(viewerId, sql`"users"."id"`)))
+    .limit(1);
+  return row;
 }

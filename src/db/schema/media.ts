@@ -6,7 +6,7 @@ import { users } from './users';
 export const mediaStatuses = ['processing', 'ready', 'failed'] as const;
 export type MediaStatus = (typeof mediaStatuses)[number];
 
-export const imageFormats = ['JPEG', 'PNG', 'WEBP'] as const;
+export const imageFormats = ['JPEG', 'PNG', 'WEBP', 'HEIC', 'AVIF'] as const;
 export type ImageFormat = (typeof imageFormats)[number];
 
 /** What the processor learns from the file; null until the photo is ready. */

@@ -15,7 +15,7 @@ export const sessions = pgTable(
       .references(() => users.id, { onDelete: 'cascade' }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     revokedAt: timestamp({ withTimezone: true }),
-    revokedReason: varchar({ length: 32 }).$type<'logout' | 'refresh_reuse'>(),
+    revokedReason: varchar({ length: 32 }).$type<'logout' | 'refresh_reuse' | 'suspended'>(),
   },
   (t) => [index('idx_sessions_user_id').on(t.userId)],
 );

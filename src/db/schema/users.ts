@@ -1,5 +1,19 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from 'drizzle-orm/pg-core';
+
+export const userRoles = ['user', 'moderator', 'admin'] as const;
+export type UserRole = (typeof userRoles)[number];
 
 export const users = pgTable(
   'users',
@@ -15,6 +29,9 @@ export const users = pgTable(
     followingCount: integer().notNull().default(0),
     postsCount: integer().notNull().default(0),
     isVerified: boolean().notNull().default(false),
+    role: varchar({ length: 16 }).$type<UserRole>().notNull().default('user'),
+    /** Set while the account is suspended: it and everything it made are hidden from everyone. */
+    suspendedAt: timestamp({ withTimezone: true }),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
@@ -23,6 +40,11 @@ export const users = pgTable(
     uniqueIndex('idx_users_username').on(sql`lower(${t.username})`),
     uniqueIndex('idx_users_email').on(sql`lower(${t.email})`),
     index('idx_users_created_at').on(t.createdAt),
+    // Few accounts are ever suspended: read paths anti-join against this tiny index.
+    index('idx_users_suspended')
+      .on(t.id)
+      .where(sql`${t.suspendedAt} is not null`),
+    check('users_role_check', sql`${t.role} in ('user', 'moderator', 'admin')`),
   ],
 );
 

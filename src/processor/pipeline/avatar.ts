@@ -3,10 +3,10 @@
  * as a metadata-free JPEG. Built from the same stages as the post variants: decode at about the
  * size needed, orient, crop, resize, encode.
  */
-import { decodeImage, inspect, type SourceFormat } from './decode';
+import { decodeImage, inspect, uprightOrientation, type SourceFormat } from './decode';
 import { encodeJpeg } from './jpeg-encoder';
 import { VARIANT_QUALITY } from './limits';
-import { orient, toOrientation } from './orient';
+import { orient } from './orient';
 import { allocatePixels, type Pixels } from './pixels';
 import { resize } from './resize';
 
@@ -38,7 +38,7 @@ export async function renderAvatar(
     height: Math.max(1, Math.ceil(image.height * scale)),
   };
   const decoded = await decodeImage(input, image, target, false);
-  const square = centredSquare(orient(decoded, toOrientation(orientation)));
+  const square = centredSquare(orient(decoded, uprightOrientation(input, format, orientation)));
   const side = Math.min(AVATAR_SIDE, square.width);
   return { bytes: encodeJpeg(resize(square, side, side, 'lanczos3'), VARIANT_QUALITY), side };
 }

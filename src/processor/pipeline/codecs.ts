@@ -14,6 +14,8 @@
 import mozjpegDecoderFactory from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
 import mozjpegEncoderFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import webpDecoderFactory from '@jsquash/webp/codec/dec/webp_dec.js';
+import avifDecoderFactory from '@jsquash/avif/codec/dec/avif_dec.js';
+import heifDecoderFactory from 'libheif-js/libheif-wasm/libheif.js';
 import type { EncodeOptions } from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import { pipelineProbe, type CodecName } from './probe';
 
@@ -35,6 +37,42 @@ interface JpegEncoderInstance {
 
 interface WebpDecoderInstance {
   decode(data: Uint8Array): DecodedRgba | null;
+}
+
+interface AvifDecoderInstance {
+  decode(data: Uint8Array, bitDepth: number): DecodedRgba | null;
+}
+
+/**
+ * The libheif build's exports used here: its bundled libde265 HEVC decoder, called directly so
+ * that a grid image is decoded one tile at a time (libheif's own decode holds the whole picture).
+ */
+export interface HevcDecoderInstance {
+  HEAPU8: Uint8Array;
+  _malloc(size: number): number;
+  _free(pointer: number): void;
+  _de265_new_decoder(): number;
+  _de265_free_decoder(decoder: number): number;
+  // The 64-bit presentation time is passed as two 32-bit halves (the build legalises i64 for JavaScript).
+  _de265_push_NAL(
+    decoder: number,
+    data: number,
+    length: number,
+    ptsLow: number,
+    ptsHigh: number,
+    userData: number,
+  ): number;
+  _de265_flush_data(decoder: number): number;
+  _de265_decode(decoder: number, more: number): number;
+  _de265_get_next_picture(decoder: number): number;
+  _de265_release_next_picture(decoder: number): void;
+  _de265_get_chroma_format(image: number): number;
+  _de265_get_image_width(image: number, channel: number): number;
+  _de265_get_image_height(image: number, channel: number): number;
+  _de265_get_bits_per_pixel(image: number, channel: number): number;
+  _de265_get_image_plane(image: number, channel: number, stride: number): number;
+  _de265_get_image_matrix_coefficients(image: number): number;
+  _de265_get_image_full_range_flag(image: number): number;
 }
 
 interface EmscriptenOverrides {
@@ -114,6 +152,14 @@ export function withJpegDecoder<Result>(use: (codec: CodecUse<JpegDecoderInstanc
 
 export function withJpegEncoder<Result>(use: (codec: CodecUse<JpegEncoderInstance>) => Result): Promise<Result> {
   return withCodec('jpegEncoder', mozjpegEncoderFactory as unknown as EmscriptenFactory<JpegEncoderInstance>, use);
+}
+
+export function withAvifDecoder<Result>(use: (codec: CodecUse<AvifDecoderInstance>) => Result): Promise<Result> {
+  return withCodec('avifDecoder', avifDecoderFactory as unknown as EmscriptenFactory<AvifDecoderInstance>, use);
+}
+
+export function withHevcDecoder<Result>(use: (codec: CodecUse<HevcDecoderInstance>) => Result): Promise<Result> {
+  return withCodec('heifDecoder', heifDecoderFactory as unknown as EmscriptenFactory<HevcDecoderInstance>, use);
 }
 
 export function withWebpDecoder<Result>(use: (codec: CodecUse<WebpDecoderInstance>) => Result): Promise<Result> {

@@ -2,25 +2,29 @@
  * Decoding, planned from the header so that memory is bounded before any pixel exists.
  *
  * Two kinds of decoder:
- * - streaming (baseline JPEG, non-interlaced PNG, in TypeScript): rows flow into a sink that is
- *   only as large as the image the pipeline needs, never the full-size source; a JPEG is also
- *   scaled in the DCT domain first. Memory does not grow with the source's pixel count.
- * - whole-image (progressive or otherwise unusual JPEG through mozjpeg, WebP through libwebp,
- *   interlaced PNG): the full-size RGBA image exists, in WASM memory and again in JavaScript for
- *   the WASM codecs. These get a lower pixel limit (FULL_DECODE_MAX_PIXELS).
+ * - streaming (baseline JPEG, non-interlaced PNG, in TypeScript; HEIC, tile row by tile row
+ *   through libde265): rows flow into a sink that is only as large as the image the pipeline
+ *   needs, never the full-size source; a JPEG is also scaled in the DCT domain first. Memory does
+ *   not grow with the source's pixel count.
+ * - whole-image (progressive or otherwise unusual JPEG through mozjpeg, WebP through libwebp, AVIF
+ *   through libavif, interlaced PNG): the full-size RGBA image exists, in WASM memory and again in
+ *   JavaScript for the WASM codecs. These get a lower pixel limit (FULL_DECODE_MAX_PIXELS).
  */
 import { sniffImage } from '../../shared/image/format';
+import { readHeif, type HeifImage } from '../../shared/image/heif';
 import { checkJpegIntegrity } from '../../shared/image/jpeg-segments';
-import { withJpegDecoder, withWebpDecoder, type DecodedRgba } from './codecs';
+import { withAvifDecoder, withJpegDecoder, withWebpDecoder, type DecodedRgba } from './codecs';
 import { UndecodableImageError } from './errors';
+import { decodeHevcHeif } from './hevc-decoder';
 import { decodeBaselineJpeg, readBaselineHeader, scaledSize, type BaselineJpeg, type DctScale } from './jpeg-decoder';
-import { FULL_DECODE_MAX_PIXELS, MAX_PIXELS } from './limits';
+import { AVIF_MAX_PIXELS, FULL_DECODE_MAX_PIXELS, MAX_PIXELS } from './limits';
+import { toOrientation, type Orientation } from './orient';
 import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
 import { decodePng, readPngInfo } from './png-decoder';
 import { resize } from './resize';
 import { OnWhiteSink, PixelsSink, ResizingSink } from './row-sinks';
 
-export type SourceFormat = 'jpeg' | 'png' | 'webp';
+export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'heic' | 'avif';
 
 export interface Size {
   width: number;
@@ -32,8 +36,18 @@ export interface Inspection extends Size {
   format: SourceFormat;
   /** Set when the TypeScript JPEG decoder can stream the file. */
   baselineJpeg: BaselineJpeg | null;
+  /** Set for HEIC and AVIF: the container's description of the picture. */
+  heif: HeifImage | null;
   streaming: boolean;
 }
+
+const WHOLE_DECODE_KIND: Record<SourceFormat, string> = {
+  jpeg: 'progressive JPEGs',
+  png: 'interlaced PNGs',
+  webp: 'WebP',
+  heic: 'HEIC',
+  avif: 'AVIF',
+};
 
 /**
  * libjpeg reports data it could not decode only as warnings, then fills the rest of the picture
@@ -68,13 +82,30 @@ function refuseIfTooLarge({ width, height }: Size, limit: number, kind: string):
   );
 }
 
+/**
+ * How the stored picture is turned upright: a HEIF's `irot`/`imir` transforms (its EXIF
+ * orientation is informative only, as in libheif and browsers, and applying both would turn it
+ * twice); the EXIF orientation for every other format.
+ */
+export function uprightOrientation(input: Uint8Array, format: SourceFormat, exifOrientation: number): Orientation {
+  if (format !== 'heic' && format !== 'avif') return toOrientation(exifOrientation);
+  const heif = readHeif(input);
+  return heif.ok ? heif.image.orientation : 1;
+}
+
 /** Reads headers only and refuses what cannot or must not be decoded: no pixel memory yet. */
 export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
   const size = sniff(input, format);
   refuseIfTooLarge(size, MAX_PIXELS, 'any image');
   let baselineJpeg: BaselineJpeg | null = null;
+  let heif: HeifImage | null = null;
   let streaming = false;
-  if (format === 'jpeg') {
+  if (format === 'heic' || format === 'avif') {
+    const read = readHeif(input);
+    // sniff() has read the same container successfully.
+    heif = read.ok ? read.image : null;
+    streaming = format === 'heic';
+  } else if (format === 'jpeg') {
     const integrity = checkJpegIntegrity(input);
     if (!integrity.ok) {
       throw new UndecodableImageError(
@@ -88,13 +119,9 @@ export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
   } else if (format === 'png') {
     streaming = !readPngInfo(input).interlaced;
   }
-  if (!streaming)
-    refuseIfTooLarge(
-      size,
-      FULL_DECODE_MAX_PIXELS,
-      `${format === 'jpeg' ? 'progressive JPEGs' : format === 'png' ? 'interlaced PNGs' : 'WebP'}`,
-    );
-  return { ...size, format, baselineJpeg, streaming };
+  if (!streaming) refuseIfTooLarge(size, FULL_DECODE_MAX_PIXELS, WHOLE_DECODE_KIND[format]);
+  if (format === 'avif') refuseIfTooLarge(size, AVIF_MAX_PIXELS, 'AVIF');
+  return { ...size, format, baselineJpeg, heif, streaming };
 }
 
 /** A view of a codec's result as our pixel type, without copying. */
@@ -143,6 +170,19 @@ async function decodeWithLibwebp(input: Uint8Array): Promise<Pixels> {
   });
 }
 
+async function decodeWithLibavif(input: Uint8Array): Promise<Pixels> {
+  return withAvifDecoder(({ codec }) => {
+    let image: DecodedRgba | null;
+    try {
+      image = codec.decode(input, 8);
+    } catch (error) {
+      throw new UndecodableImageError('corrupt', 'The AVIF data cannot be decoded', { cause: error });
+    }
+    if (!image) throw new UndecodableImageError('corrupt', 'The AVIF data cannot be decoded (truncated or damaged)');
+    return compositeOnWhite(asPixels(image));
+  });
+}
+
 /** The smallest DCT scale whose output still covers `target`, as sharp's shrink-on-load picks it. */
 function dctScaleFor(source: Size, target: Size): DctScale {
   for (const scale of [1, 2, 4] as const) {
@@ -169,14 +209,17 @@ async function decodeStreaming(input: Uint8Array, image: Inspection, target: Siz
     decodeBaselineJpeg(input, image.baselineJpeg, scale, sink);
     return sink.pixels;
   }
-  const sink = sinkFor(image, target, exact);
-  decodePng(input, new OnWhiteSink(sink, image.width));
+  // HEVC has no scaled decoding: a HEIC is always resized while it streams, never held whole.
+  const sink = sinkFor(image, target, exact || image.heif !== null);
+  if (image.heif) await decodeHevcHeif(input, image.heif, sink);
+  else decodePng(input, new OnWhiteSink(sink, image.width));
   return sink.pixels;
 }
 
 async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels> {
   if (image.format === 'jpeg') return decodeWithMozjpeg(input);
   if (image.format === 'webp') return decodeWithLibwebp(input);
+  if (image.format === 'avif') return decodeWithLibavif(input);
   const sink: RowSink & { pixels: Pixels } = new PixelsSink(image.width, image.height);
   decodePng(input, new OnWhiteSink(sink, image.width));
   return sink.pixels;

@@ -6,6 +6,7 @@
  */
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
 import type { EncodeOptions } from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
+import { readHeif } from '../../shared/image/heif';
 import { MARKER, isJpegStart, readSegmentAt } from '../../shared/image/jpeg-segments';
 import { withJpegEncoder } from './codecs';
 import type { SourceFormat } from './decode';
@@ -38,6 +39,10 @@ function isIccSegment(bytes: Uint8Array, payloadStart: number, end: number): boo
  * not a person or a place; the metadata stripper keeps it for the same reason.
  */
 export function iccProfileSegments(source: Uint8Array, format: SourceFormat): Uint8Array[] {
+  if (format === 'heic' || format === 'avif') {
+    const heif = readHeif(source);
+    return heif.ok && heif.image.icc ? iccAsSegments(heif.image.icc) : [];
+  }
   if (format !== 'jpeg' || !isJpegStart(source)) return [];
   const segments: Uint8Array[] = [];
   let at = 2;
@@ -49,6 +54,27 @@ export function iccProfileSegments(source: Uint8Array, format: SourceFormat): Ui
     if (marker === MARKER.APP2 && isIccSegment(source, payloadStart, end)) segments.push(source.subarray(start, end));
     at = end;
   }
+}
+
+/** A segment holds at most 65 533 payload bytes; the identifier and sequence bytes take 14. */
+const ICC_CHUNK = 65_519;
+
+/** A raw ICC profile (a HEIF's `colr` box) as the APP2 segments of ICC.1 Annex B.4. */
+function iccAsSegments(profile: Uint8Array): Uint8Array[] {
+  const count = Math.ceil(profile.length / ICC_CHUNK);
+  if (count === 0 || count > 255) return [];
+  const segments: Uint8Array[] = [];
+  for (let i = 0; i < count; i++) {
+    const chunk = profile.subarray(i * ICC_CHUNK, (i + 1) * ICC_CHUNK);
+    const length = 2 + ICC_IDENTIFIER.length + 2 + chunk.length;
+    const segment = new Uint8Array(2 + length);
+    segment.set([0xff, MARKER.APP2, length >> 8, length & 0xff]);
+    for (let c = 0; c < ICC_IDENTIFIER.length; c++) segment[4 + c] = ICC_IDENTIFIER.charCodeAt(c);
+    segment.set([i + 1, count], 4 + ICC_IDENTIFIER.length);
+    segment.set(chunk, 4 + ICC_IDENTIFIER.length + 2);
+    segments.push(segment);
+  }
+  return segments;
 }
 
 /** Inserts segments after SOI and the JFIF APP0 that both encoders write first. */

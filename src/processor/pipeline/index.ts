@@ -10,12 +10,12 @@
  */
 import { stripJpegMetadata } from '../../shared/image/jpeg-segments';
 import { encodeBlurhash } from './blurhash';
-import { decodeImage, inspect, type Inspection, type Size, type SourceFormat } from './decode';
+import { decodeImage, inspect, uprightOrientation, type Inspection, type Size, type SourceFormat } from './decode';
 import { encodeOriginal, encodeVariants, iccProfileSegments, withIcc } from './encode';
 import type { BaselineJpeg } from './jpeg-decoder';
 import { planLosslessTransform, transformJpeg, type TransformPlan } from './jpeg-transform';
 import { DISPLAY_LONG_SIDE, ORIGINAL_MAX_PIXELS, THUMBNAIL_LONG_SIDE } from './limits';
-import { orient, swapsAxes, toOrientation, type Orientation } from './orient';
+import { orient, swapsAxes, type Orientation } from './orient';
 import type { Pixels } from './pixels';
 import { pipelineProbe, type Stage } from './probe';
 import { fitLongSide, fitPixels, resize, type ResizeFilter } from './resize';
@@ -159,8 +159,9 @@ async function useSource(
 }
 
 /**
- * @param orientation EXIF orientation 1–8 of the source (anything else is treated as 1); it is
- *   applied here, once: the decoders are always asked for the stored pixels.
+ * @param orientation EXIF orientation 1–8 of the source (anything else is treated as 1; ignored
+ *   for HEIC and AVIF, see uprightOrientation); it is applied here, once: the decoders are always
+ *   asked for the stored pixels.
  * @throws UndecodableImageError when the image is truncated, damaged, not of `format`, or larger
  *   than MAX_PIXELS (checked from the header, before decoding).
  */
@@ -169,7 +170,7 @@ export async function processImage(
   format: SourceFormat,
   orientation: number,
 ): Promise<PipelineResult> {
-  const turn = toOrientation(orientation);
+  const turn = uprightOrientation(input, format, orientation);
   const clock = new StageClock();
   const icc = iccProfileSegments(input, format);
   const { width, height, original, originalMethod, storedDisplay } = await useSource(input, format, turn, icc, clock);

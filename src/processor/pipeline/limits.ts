@@ -18,6 +18,9 @@ export const MAX_PIXELS = limits.upload.maxPixels;
  */
 export const FULL_DECODE_MAX_PIXELS = limits.upload.maxPixelsWholeDecode;
 
+/** AVIF's own lower limit: libavif's whole-image decode (see shared/limits). */
+export const AVIF_MAX_PIXELS = limits.upload.maxPixelsPerFormat.avif;
+
 /**
  * A re-encoded original (PNG, WebP, progressive JPEG, a turned JPEG that cannot be turned
  * losslessly) has at most this many pixels: they must exist at once, 4 bytes each, for the

@@ -1,12 +1,13 @@
 /**
  * Reads the few EXIF fields the platform displays or needs (orientation, camera, lens, exposure)
- * from JPEG APP1, PNG eXIf and WebP EXIF blocks.
+ * from JPEG APP1, PNG eXIf and WebP EXIF blocks and HEIF (HEIC, AVIF) Exif items.
  *
  * Privacy by construction: only IFD0 and the Exif sub-IFD are visited and only the tags below are
  * looked at, so GPS, serial numbers, owner names, timestamps and maker notes are never even read.
  * Every offset is bounds-checked and each directory is read once, so malformed or hostile data
  * yields whatever could be read, never an exception or a loop.
  */
+import { heifExifTiff, readHeif } from './heif';
 import { isJpegStart, MARKER, readSegmentAt } from './jpeg-segments';
 
 export type Orientation = 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
@@ -317,14 +318,23 @@ function findWebpExif(bytes: Uint8Array): Uint8Array | null {
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
 
+function findHeifExif(bytes: Uint8Array): Uint8Array | null {
+  const read = readHeif(bytes);
+  return read.ok && read.image.exif ? heifExifTiff(bytes, read.image.exif) : null;
+}
+
 function findExifBlock(bytes: Uint8Array): Uint8Array | null {
   if (isJpegStart(bytes)) return findJpegExif(bytes);
   if (PNG_SIGNATURE.every((value, i) => bytes[i] === value)) return findPngExif(bytes);
   if (startsWithAscii(bytes, 0, 'RIFF') && startsWithAscii(bytes, 8, 'WEBP')) return findWebpExif(bytes);
+  if (startsWithAscii(bytes, 4, 'ftyp')) return findHeifExif(bytes);
   return null;
 }
 
-/** EXIF fields of a JPEG, PNG or WebP file; defaults (orientation 1, nulls) when there is none. */
+/**
+ * EXIF fields of a JPEG, PNG, WebP, HEIC or AVIF file; defaults (orientation 1, nulls) when there
+ * is none. A HEIF's EXIF orientation is informative only: its `irot`/`imir` turn the picture.
+ */
 export function readExif(bytes: Uint8Array): CameraExif {
   const block = findExifBlock(bytes);
   return block ? parseExifTiff(block) : emptyExif();

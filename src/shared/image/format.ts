@@ -6,17 +6,21 @@
  * pixel memory is committed. Reads bytes only by index and never past the header fields it needs;
  * never throws, whatever the input.
  */
+import { readHeif } from './heif';
 import { isJpegStart, isStartOfFrame, MARKER, readSegmentAt } from './jpeg-segments';
 
-export type SupportedImageFormat = 'jpeg' | 'png' | 'webp';
+export type SupportedImageFormat = 'jpeg' | 'png' | 'webp' | 'heic' | 'avif';
 
-/** Recognised only so that the rejection can say what the file was. */
+/**
+ * Recognised only so that the rejection can say what the file was (a HEIF whose picture is
+ * neither HEVC nor AV1, or an image sequence, is still `heif`/`heic`/`avif` here).
+ */
 export type UnsupportedImageFormat =
   'heic' | 'heif' | 'avif' | 'jxl' | 'gif' | 'tiff' | 'bmp' | 'svg' | 'xml' | 'text' | 'video' | 'unknown';
 
 /**
- * Width and height are as stored: for a JPEG whose EXIF orientation is 5–8 the displayed picture
- * is height×width (see orientedSize in exif.ts).
+ * Width and height are as stored: for a JPEG whose EXIF orientation is 5–8 (or a HEIF turned a
+ * quarter by `irot`) the displayed picture is height×width (see orientedSize in exif.ts).
  */
 export type SniffResult =
   | { ok: true; format: SupportedImageFormat; width: number; height: number }
@@ -274,10 +278,30 @@ function detectUnsupported(bytes: Uint8Array): UnsupportedImageFormat {
   return classifyText(bytes);
 }
 
+/**
+ * A HEIF file whose primary picture is HEVC (HEIC) or AV1 (AVIF) coded, judged by that item, not
+ * only by the brands: its size is the primary item's (a grid's output size), read from `meta`.
+ */
+function heifDimensions(bytes: Uint8Array, brand: UnsupportedImageFormat): SniffResult {
+  const claimed: SupportedImageFormat = brand === 'avif' ? 'avif' : 'heic';
+  const read = readHeif(bytes);
+  if (!read.ok) {
+    // A generic HEIF brand promises no picture at all (image sequences use it too).
+    if (read.problem === 'unsupported' || brand === 'heif')
+      return { ok: false, reason: 'unsupported', detected: brand };
+    return { ok: false, reason: read.problem, format: claimed };
+  }
+  return measured(read.image.codec === 'av1' ? 'avif' : 'heic', read.image.width, read.image.height);
+}
+
+const HEIF_FAMILY = new Set<UnsupportedImageFormat>(['heic', 'heif', 'avif']);
+
 /** Identifies the format and reads the stored pixel size from the header alone. */
 export function sniffImage(bytes: Uint8Array): SniffResult {
   if (isJpegStart(bytes) && bytes[2] === 0xff) return jpegDimensions(bytes);
   if (hasBytes(bytes, 0, PNG_SIGNATURE)) return pngDimensions(bytes);
   if (hasAscii(bytes, 0, 'RIFF') && hasAscii(bytes, 8, 'WEBP')) return webpDimensions(bytes);
-  return { ok: false, reason: 'unsupported', detected: detectUnsupported(bytes) };
+  const detected = detectUnsupported(bytes);
+  if (HEIF_FAMILY.has(detected)) return heifDimensions(bytes, detected);
+  return { ok: false, reason: 'unsupported', detected };
 }

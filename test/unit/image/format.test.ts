@@ -274,17 +274,29 @@ describe('sniffImage: truncation at every byte of a header', () => {
   );
 });
 
-describe('sniffImage: unsupported formats are named', () => {
-  function ftyp(major: string, ...compatible: string[]): Uint8Array {
-    const brands = textBytes(major + '\0\0\0\0' + compatible.join(''));
-    return concatBytes(uint32BE(8 + brands.length), textBytes('ftyp'), brands, new Uint8Array(16));
-  }
+function ftyp(major: string, ...compatible: string[]): Uint8Array {
+  const brands = textBytes(major + '\0\0\0\0' + compatible.join(''));
+  return concatBytes(uint32BE(8 + brands.length), textBytes('ftyp'), brands, new Uint8Array(16));
+}
 
-  const cases: Array<[string, Uint8Array, string]> = [
-    ['a real HEIC (ImageMagick/libheif)', tinyImage('heic-8x8'), 'heic'],
+describe('sniffImage: HEIC and AVIF are read from their meta box', () => {
+  it.each([
+    ['a real HEIC (ImageMagick/libheif, a 1 × 1 grid)', tinyImage('heic-8x8'), 'heic'],
     ['a real AVIF (ImageMagick/libheif)', tinyImage('avif-8x8'), 'avif'],
-    ['a generic HEIF whose compatible brands include heic', ftyp('mif1', 'mif1', 'heic'), 'heic'],
-    ['a generic HEIF whose compatible brands include avif', ftyp('mif1', 'mif1', 'miaf', 'avif'), 'avif'],
+  ] as const)('%s with its size', (_, bytes, format) => {
+    expect(sniffImage(bytes)).toEqual({ ok: true, format, width: 8, height: 8 });
+  });
+
+  it.each([
+    ['HEIC', ftyp('heic', 'mif1', 'heic'), 'heic'],
+    ['AVIF', ftyp('avif', 'mif1', 'miaf', 'avif'), 'avif'],
+  ] as const)('a %s cut off before its meta box is truncated', (_, bytes, format) => {
+    expect(sniffImage(bytes)).toEqual({ ok: false, reason: 'truncated', format });
+  });
+});
+
+describe('sniffImage: unsupported formats are named', () => {
+  const cases: Array<[string, Uint8Array, string]> = [
     ['a HEIF image sequence with no codec brand', ftyp('msf1', 'msf1', 'iso8'), 'heif'],
     ['an MP4 video', ftyp('isom', 'isom', 'iso2', 'avc1', 'mp41'), 'video'],
     ['a QuickTime movie', ftyp('qt  ', 'qt  '), 'video'],

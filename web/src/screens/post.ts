@@ -7,6 +7,7 @@ import { errorLine, formatCount, h, timeAgo } from '../ui/dom';
 import { infiniteList } from '../ui/infinite-list';
 import { altOf, authorLine, likeButton } from '../ui/post-card';
 import { photo } from '../ui/photo';
+import { actionMenu, reportDialog, setBlocked, setMuted } from '../ui/safety-menu';
 import { toast } from '../ui/toast';
 
 type Comment = Extract<
@@ -64,6 +65,22 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
       'Delete post',
     );
 
+  const postMenu =
+    me &&
+    !isAuthor &&
+    actionMenu(`More actions for this post by ${post.username}`, [
+      { label: 'Report post', run: () => reportDialog('post', postId, 'this post') },
+      { label: `Mute ${post.username}`, run: () => setMuted(post.userId, true) },
+      {
+        label: `Block ${post.username}`,
+        run: async () => {
+          if (!confirm(`Block ${post.username}? Follows between you end.`)) return;
+          await setBlocked(post.userId, true);
+          navigate('/', { replace: true });
+        },
+      },
+    ]);
+
   const commentCount = h(
     'h2',
     { id: 'comments', tabindex: '-1' },
@@ -80,6 +97,21 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
       ' ',
       h('time', { datetime: comment.createdAt, class: 'muted' }, timeAgo(comment.createdAt)),
     );
+    if (me && me !== comment.userId) {
+      row.appendChild(
+        actionMenu(`More actions for the comment by ${comment.username}`, [
+          { label: 'Report comment', run: () => reportDialog('comment', comment.commentId, 'this comment') },
+          {
+            label: `Block ${comment.username}`,
+            run: async () => {
+              if (!confirm(`Block ${comment.username}?`)) return;
+              await setBlocked(comment.userId, true);
+              row.remove();
+            },
+          },
+        ]),
+      );
+    }
     if (me && (me === comment.userId || isAuthor)) {
       row.appendChild(
         h(
@@ -179,7 +211,7 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
         ),
       (post.location?.name || privacyLabel) &&
         h('p', { class: 'muted' }, [post.location?.name, privacyLabel].filter(Boolean).join(' · ')),
-      h('div', { class: 'actions' }, likeButton(post), deleteButton),
+      h('div', { class: 'actions' }, likeButton(post), deleteButton, postMenu),
       commentCount,
       comments,
       sentinel,

@@ -6,6 +6,7 @@ import { append, errorLine, formatCount, h, statusLine } from '../ui/dom';
 import { infiniteList } from '../ui/infinite-list';
 import { avatar } from '../ui/photo';
 import { gridTile } from '../ui/post-card';
+import { actionMenu, reportDialog, setBlocked, setMuted } from '../ui/safety-menu';
 import { followButton } from './people';
 
 async function signOut(): Promise<void> {
@@ -124,10 +125,31 @@ export async function profileScreen({ params, signal }: Route): Promise<Node> {
       panel.hidden = !panel.hidden;
       toggle.setAttribute('aria-expanded', String(!panel.hidden));
     });
-    append(actions, [toggle, panel]);
+    append(actions, [toggle, h('a', { href: '/settings', class: 'button ghost' }, 'Settings'), panel]);
   } else {
+    const reload = () => navigate(location.pathname, { replace: true });
+    const menu =
+      currentSession() &&
+      actionMenu(`More actions for ${profile.username}`, [
+        {
+          label: profile.isMuted ? `Unmute ${profile.username}` : `Mute ${profile.username}`,
+          run: async () => (await setMuted(userId, !profile.isMuted), reload()),
+        },
+        {
+          label: profile.isBlocked ? `Unblock ${profile.username}` : `Block ${profile.username}`,
+          run: async () => {
+            if (!profile.isBlocked && !confirm(`Block ${profile.username}? Follows between you end.`)) return;
+            await setBlocked(userId, !profile.isBlocked);
+            reload();
+          },
+        },
+        { label: `Report ${profile.username}`, run: () => reportDialog('user', userId, profile.username) },
+      ]);
     append(actions, [
-      followButton(profile, (count) => (followers.textContent = formatCount(count, 'follower', 'followers'))),
+      !profile.isBlocked &&
+        followButton(profile, (count) => (followers.textContent = formatCount(count, 'follower', 'followers'))),
+      profile.isBlocked && h('span', { class: 'muted' }, 'Blocked'),
+      menu,
     ]);
   }
 

@@ -30,7 +30,7 @@ export const login = createRoute({
   description: 'An unknown email and a wrong password give the same 401 `INVALID_CREDENTIALS`.',
   middleware: [authRateLimit] as const,
   request: { body: jsonBody(LoginBody) },
-  responses: { 200: jsonContent(success(TokenPair), 'Signed in'), ...errorResponses(400, 401, 413, 429) },
+  responses: { 200: jsonContent(success(TokenPair), 'Signed in'), ...errorResponses(400, 401, 403, 413, 429) },
 });
 
 export const refresh = createRoute({

@@ -78,6 +78,8 @@ export const authRoutes = createRouter()
     }
     const check = await verifyPassword(password, user.passwordHash);
     if (!check.valid) throw invalidCredentials();
+    // Told only to whoever knows the password, so it reveals nothing to anyone else.
+    if (user.suspendedAt) throw new ApiError('ACCOUNT_SUSPENDED', 'This account is suspended');
     const session = await newSession();
     await createSession(db, user.id, session);
     if (check.needsRehash) await updatePasswordHash(db, user.id, await hashPassword(password));

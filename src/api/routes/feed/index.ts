@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { hydratePosts, profileGrid } from '../../../db/queries/feed';
-import { findUserById } from '../../../db/queries/users';
+import { findVisibleUser } from '../../../db/queries/users';
 import { timelineOf } from '../../../durable-objects/timeline-client';
 import { readFeed } from '../../../feed/read-feed';
 import { notFound } from '../../../shared/errors';
@@ -38,9 +38,9 @@ export const feedRoutes = createRouter()
   .openapi(userPosts, async (c) => {
     const { db, cursors, imageUrls } = c.var.services;
     const authorId = parsePublicId('user', c.req.valid('param').userId);
-    if (!authorId || !(await findUserById(db, authorId))) throw notFound('User');
-    const { limit, cursor } = c.req.valid('query');
     const viewerId = c.var.viewer?.userId;
+    if (!authorId || !(await findVisibleUser(db, authorId, viewerId))) throw notFound('User');
+    const { limit, cursor } = c.req.valid('query');
     const after = cursor ? await cursors.decode(TimeIdPosition, cursor) : null;
     const rows = await profileGrid(db, authorId, viewerId, after, limit + 1);
     const { items, pagination } = await pageOf(rows, limit, cursors, (row) => ({ t: row.t, id: row.id }));

@@ -15,7 +15,7 @@ export const upload = createRoute({
   tags: tag,
   summary: 'Upload a photo',
   description:
-    'Accepted formats are judged by the bytes: JPEG, PNG, WebP. The answer comes as soon as the original is ' +
+    'Accepted formats are judged by the bytes: JPEG, PNG, WebP, HEIC, AVIF. The answer comes as soon as the original is ' +
     'stored; processing continues in the background (poll `GET /images/{postId}`). An `Idempotency-Key` header ' +
     'makes a retried upload safe for 24 hours.',
   security: bearerAuth,

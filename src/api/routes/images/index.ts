@@ -1,8 +1,7 @@
 import type { Context } from 'hono';
 import { postgresErrorOf } from '../../../db/client';
-import { mediaObjectsOfPost, updateFirstMediaAltText } from '../../../db/queries/media';
+import { updateFirstMediaAltText } from '../../../db/queries/media';
 import {
-  deletePost,
   expireUploadKey,
   findPostByUploadKey,
   insertPostWithPhoto,
@@ -18,6 +17,7 @@ import { createRouter, type AppEnv } from '../../app-env';
 import { cacheKeys, cacheTtlSeconds, invalidate, readThrough } from '../../../shared/kv-cache';
 import { viewerOf } from '../../middleware/auth';
 import { ownPost, visiblePost } from '../../post-access';
+import { removePost } from '../../post-removal';
 import { tagsOf } from '../../schemas/posts';
 import { deletePostRoute, getPost, patchPost, upload } from './images.routes';
 import { arrangePhotos } from './arrange-photos';
@@ -166,12 +166,9 @@ export const imageRoutes = createRouter()
   })
   .openapi(deletePostRoute, async (c) => {
     const post = await ownPost(c, c.req.valid('param').postId);
-    const publicId = toPublicId('post', post.id);
-    const { db, images } = c.var.services;
-    // Bytes first: if the row's delete then fails, a retried DELETE still finds the post and finishes.
-    const photos = await mediaObjectsOfPost(db, post.id);
-    await images.delete(photos.flatMap((photo) => r2Keys.ofMedia(photo)));
-    if (!(await deletePost(db, post.id, post.userId))) throw notFound('Post');
-    await invalidate(c.var.services.cache, [cacheKeys.post(post.id), cacheKeys.profile(post.userId)]);
-    return c.json({ success: true as const, data: { postId: publicId, deleted: true as const } }, 200);
+    if (!(await removePost(c.var.services, post))) throw notFound('Post');
+    return c.json(
+      { success: true as const, data: { postId: toPublicId('post', post.id), deleted: true as const } },
+      200,
+    );
   });

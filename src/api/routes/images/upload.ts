@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { sniffImage, type SniffResult } from '../../../shared/image/format';
+import { sniffImage, type SniffResult, type SupportedImageFormat } from '../../../shared/image/format';
 import { toPublicId } from '../../../shared/ids';
 import type { ImageJob } from '../../../shared/queue-messages';
 import type { AppEnv } from '../../app-env';
@@ -10,7 +10,13 @@ import { UndecodableImageError } from '../../../processor/pipeline/errors';
 import { readBaselineHeader } from '../../../processor/pipeline/jpeg-decoder';
 import { readPngInfo } from '../../../processor/pipeline/png-decoder';
 
-const formatNames: Record<'jpeg' | 'png' | 'webp', ImageFormat> = { jpeg: 'JPEG', png: 'PNG', webp: 'WEBP' };
+const formatNames: Record<SupportedImageFormat, ImageFormat> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  webp: 'WEBP',
+  heic: 'HEIC',
+  avif: 'AVIF',
+};
 
 export interface AcceptedImage {
   format: ImageFormat;
@@ -24,7 +30,7 @@ function refusal(sniffed: Exclude<SniffResult, { ok: true }>): ApiError {
       sniffed.detected === 'unknown'
         ? 'This file is not an image we recognise'
         : `${sniffed.detected.toUpperCase()} files are not supported`;
-    return new ApiError('UNSUPPORTED_MEDIA_TYPE', `${what}; upload a JPEG, PNG or WebP photo`, {
+    return new ApiError('UNSUPPORTED_MEDIA_TYPE', `${what}; upload a JPEG, PNG, WebP, HEIC or AVIF photo`, {
       details: { detected: sniffed.detected, accepted: limits.upload.formats },
     });
   }
@@ -59,19 +65,27 @@ export function judgeUpload(bytes: Uint8Array): AcceptedImage {
   if (pixels > limits.upload.maxPixelsWholeDecode && needsWholeImageDecode(bytes, sniffed.format)) {
     throw new ApiError(
       'IMAGE_TOO_LARGE',
-      `Progressive JPEGs, WebP and interlaced PNGs are limited to ${limits.upload.maxPixelsWholeDecode / 1e6} megapixels`,
+      `Progressive JPEGs, WebP, AVIF and interlaced PNGs are limited to ${limits.upload.maxPixelsWholeDecode / 1e6} megapixels`,
       { details: { maxPixels: limits.upload.maxPixelsWholeDecode, width: sniffed.width, height: sniffed.height } },
     );
+  }
+  const formatLimit = sniffed.format === 'avif' ? limits.upload.maxPixelsPerFormat.avif : null;
+  if (formatLimit !== null && pixels > formatLimit) {
+    throw new ApiError('IMAGE_TOO_LARGE', `AVIF photos are limited to ${formatLimit / 1e6} megapixels`, {
+      details: { maxPixels: formatLimit, width: sniffed.width, height: sniffed.height },
+    });
   }
   return { format: formatNames[sniffed.format], width: sniffed.width, height: sniffed.height };
 }
 
 /**
- * Whether the processor must hold the whole decoded image at once (it streams baseline JPEGs and
- * non-interlaced PNGs): the same header reading it does, so the upload answers what it would.
+ * Whether the processor must hold the whole decoded image at once (it streams baseline JPEGs,
+ * non-interlaced PNGs and HEIC): the same header reading it does, so the upload answers what it would.
  */
-function needsWholeImageDecode(bytes: Uint8Array, format: 'jpeg' | 'png' | 'webp'): boolean {
-  if (format === 'webp') return true;
+function needsWholeImageDecode(bytes: Uint8Array, format: SupportedImageFormat): boolean {
+  if (format === 'webp' || format === 'avif') return true;
+  // HEIC streams one row of tiles at a time.
+  if (format === 'heic') return false;
   if (format === 'jpeg') return !readBaselineHeader(bytes).ok;
   try {
     return readPngInfo(bytes).interlaced;

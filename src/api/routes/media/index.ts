@@ -7,6 +7,7 @@
 import { Hono, type Context } from 'hono';
 import { findMediaVisibility } from '../../../db/queries/media';
 import { notFound } from '../../../shared/errors';
+import { parsePublicId } from '../../../shared/ids';
 import { r2Keys, type VariantSize } from '../../../shared/images';
 import type { AppEnv } from '../../app-env';
 import { configFrom } from '../../config';
@@ -72,7 +73,9 @@ export const mediaRoutes = new Hono<AppEnv>()
     const separator = file.lastIndexOf('_');
     const imageName = file.slice(0, separator).toLowerCase();
     const size = file.slice(separator + 1, -'.jpg'.length) as VariantSize;
-    const photo = await findMediaVisibility(c.var.services.db, imageName);
+    // A signed URL names its viewer: across a block with them, a 404 (the signature is checked below).
+    const viewerId = parsePublicId('user', c.req.query('viewer') ?? '') ?? undefined;
+    const photo = await findMediaVisibility(c.var.services.db, imageName, viewerId);
     // A photo in a post is served once the post is ready; one not yet in a post, to its uploader only.
     if (!photo || photo.status !== 'ready' || (photo.postStatus !== null && photo.postStatus !== 'ready'))
       throw notFound('Image');

@@ -80,7 +80,7 @@ export const postRoutes = createRouter()
     const { limit, cursor } = c.req.valid('query');
     const { db, cursors } = c.var.services;
     const after = cursor ? await cursors.decode(TimeIdPosition, cursor) : undefined;
-    const rows = await listComments(db, post.id, limit + 1, after);
+    const rows = await listComments(db, post.id, c.var.viewer?.userId, limit + 1, after);
     const { items, pagination } = await pageOf(rows, limit, cursors, (row) => ({ t: row.position, id: row.id }));
     return c.json({ success: true as const, data: { comments: items.map(presentComment), pagination } }, 200);
   })

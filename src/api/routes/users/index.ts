@@ -1,7 +1,13 @@
 import type { Context } from 'hono';
 import { postgresErrorOf } from '../../../db/client';
 import { follow, listFollows, unfollow } from '../../../db/queries/follows';
-import { findUserById, findUserForViewer, replaceAvatar, updateProfile } from '../../../db/queries/users';
+import {
+  findUserById,
+  findUserForViewer,
+  findVisibleUser,
+  replaceAvatar,
+  updateProfile,
+} from '../../../db/queries/users';
 import { applyFollow, applyUnfollow } from '../../../feed/follow-effects';
 import { ApiError, notFound } from '../../../shared/errors';
 import { parsePublicId, toPublicId } from '../../../shared/ids';
@@ -25,7 +31,7 @@ import type { ImageProcessor } from '../../../processor';
 import { readExif } from '../../../shared/image/exif';
 import { judgeUpload } from '../images/upload';
 
-const formatOf = { JPEG: 'jpeg', PNG: 'png', WEBP: 'webp' } as const;
+const formatOf = { JPEG: 'jpeg', PNG: 'png', WEBP: 'webp', HEIC: 'heic', AVIF: 'avif' } as const;
 
 function userIdOrNotFound(publicId: string): string {
   const id = parsePublicId('user', publicId);
@@ -42,7 +48,7 @@ async function followPage(
   const { db, cursors } = c.var.services;
   const userId = userIdOrNotFound(publicId);
   const after = query.cursor ? await cursors.decode(TimeIdPosition, query.cursor) : undefined;
-  if (!(await findUserById(db, userId))) throw notFound('User');
+  if (!(await findVisibleUser(db, userId, c.var.viewer?.userId))) throw notFound('User');
   const rows = await listFollows(db, direction, userId, c.var.viewer?.userId, query.limit + 1, after);
   const { items, pagination } = await pageOf(rows, query.limit, cursors, (row) => ({
     t: row.position,
@@ -104,7 +110,7 @@ export const userRoutes = createRouter()
     const viewerId = c.var.viewer?.userId;
     const load = async () => {
       const user = await findUserForViewer(db, id, viewerId);
-      return user && publicProfile(user, user.isFollowing);
+      return user && publicProfile(user, user);
     };
     const profile = viewerId
       ? await load()
@@ -120,7 +126,9 @@ export const userRoutes = createRouter()
     const { userId } = viewerOf(c);
     if (targetId === userId) throw new ApiError('UNPROCESSABLE', 'You cannot follow yourself');
     const outcome = await follow(c.var.services.db, userId, targetId);
-    if (!outcome.found) throw notFound('User');
+    // The blocked one learns nothing (the blocker does not exist for them); the blocker is told why.
+    if (!outcome.found || outcome.blocked === 'byTarget') throw notFound('User');
+    if (outcome.blocked === 'byFollower') throw new ApiError('UNPROCESSABLE', 'Unblock this user to follow them');
     if (outcome.changed) {
       await invalidate(c.var.services.cache, [cacheKeys.profile(userId), cacheKeys.profile(targetId)]);
       await applyFollow(c.var.services, userId, targetId, outcome.followersCount);

@@ -1,3 +1,4 @@
+import type { ViewerRelation } from '../../../db/queries/users';
 import type { UserRow } from '../../../db/schema';
 import { toPublicId } from '../../../shared/ids';
 
@@ -16,6 +17,11 @@ function publicFields(user: UserRow) {
   };
 }
 
-export const ownProfile = (user: UserRow) => ({ ...publicFields(user), email: user.email });
+export const ownProfile = (user: UserRow) => ({ ...publicFields(user), email: user.email, role: user.role });
 
-export const publicProfile = (user: UserRow, isFollowing: boolean) => ({ ...publicFields(user), isFollowing });
+export const publicProfile = (user: UserRow, relation: ViewerRelation) => ({
+  ...publicFields(user),
+  isFollowing: relation.isFollowing,
+  isBlocked: relation.isBlocked,
+  isMuted: relation.isMuted,
+});
