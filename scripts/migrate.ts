@@ -16,9 +16,11 @@ export interface MigrateOptions {
   databaseUrl: string;
   /** The SQL-over-HTTP endpoint; Neon's own when absent. */
   fetchEndpoint?: string;
+  /** Stop after the migration whose journal `when` is this (tests build a database as it once was). */
+  through?: number;
 }
 
-export async function applyMigrations({ databaseUrl, fetchEndpoint }: MigrateOptions): Promise<string[]> {
+export async function applyMigrations({ databaseUrl, fetchEndpoint, through }: MigrateOptions): Promise<string[]> {
   if (fetchEndpoint) neonConfig.fetchEndpoint = fetchEndpoint;
   const sql = neon(databaseUrl);
   await sql.transaction([
@@ -29,6 +31,7 @@ export async function applyMigrations({ databaseUrl, fetchEndpoint }: MigrateOpt
 
   const names: string[] = [];
   for (const migration of readMigrationFiles({ migrationsFolder })) {
+    if (through !== undefined && migration.folderMillis > through) break;
     if (applied.has(migration.hash)) continue;
     await sql.transaction([
       sql`SELECT pg_advisory_xact_lock(${migrationLockKey})`,

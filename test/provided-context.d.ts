@@ -2,6 +2,8 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     dbEndpoint: string;
+    /** Posts written in the schema before migration 0002 (null when the database was migrated already). */
+    legacyPosts: import('./setup/legacy-posts').LegacyPosts | null;
     /** Empty when ../shared/corpus is absent. */
     corpusUrl: string;
     /** The processor Worker, bundled for Miniflare (see dev/build-processor.ts). */

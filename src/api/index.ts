@@ -6,6 +6,7 @@ import { runFanOutJob, type FanOutDeps } from '../feed/fan-out';
 import { notificationDeps } from '../notifications/deps';
 import { recordSocialEvent } from '../notifications/record-event';
 import type { AccountJob } from '../shared/account-jobs';
+import { deliverStatusEvents } from '../notifications/status-events';
 import type { FanOutJob } from '../shared/feed-messages';
 import type { SocialEvent } from '../shared/social-events';
 import { createApp } from './app';
@@ -49,7 +50,10 @@ async function settleEach<Body>(batch: MessageBatch<Body>, handle: (body: Body) 
 const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Promise<void>> = {
   'lumen-feed-fanout': (batch, env) => {
     const deps = fanOutDeps(env);
-    return settleEach(batch as MessageBatch<FanOutJob>, (job) => runFanOutJob(deps, job));
+    const statusDeps = { db: deps.db, connections: env.LIVE_CONNECTIONS };
+    return settleEach(batch as MessageBatch<FanOutJob>, (job) =>
+      job.kind === 'media-updated' ? deliverStatusEvents(statusDeps, job) : runFanOutJob(deps, job),
+    );
   },
   'lumen-social-events': (batch, env) => {
     const deps = notificationDeps(env);

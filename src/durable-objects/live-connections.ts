@@ -6,6 +6,9 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 
+/** `?events=status` on the stream: the socket also receives `media.updated` and `post.updated`. */
+const statusTag = 'status';
+
 export class LiveConnections extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -19,7 +22,9 @@ export class LiveConnections extends DurableObject<Env> {
       return new Response('Expected a WebSocket upgrade', { status: 426, headers: { Upgrade: 'websocket' } });
     }
     const { 0: client, 1: server } = new WebSocketPair();
-    this.ctx.acceptWebSocket(server);
+    // Tagged when the client asked for status events too: a socket opened without that hears only notifications.
+    const wantsStatus = new URL(request.url).searchParams.get('events') === statusTag;
+    this.ctx.acceptWebSocket(server, wantsStatus ? [statusTag] : []);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -41,6 +46,20 @@ export class LiveConnections extends DurableObject<Env> {
   async erase(): Promise<void> {
     for (const socket of this.ctx.getWebSockets()) closeQuietly(socket, 1008, 'account deleted');
     await this.ctx.storage.deleteAll();
+  }
+
+  /** Sends a status event (a photo or post of the user's finished processing) to the sockets that asked for them. */
+  deliverStatus(payload: string): number {
+    let delivered = 0;
+    for (const socket of this.ctx.getWebSockets(statusTag)) {
+      try {
+        socket.send(payload);
+        delivered += 1;
+      } catch {
+        // A socket closing as we send: its close handler tidies it up.
+      }
+    }
+    return delivered;
   }
 
   /** The stream is one-way; anything but the auto-answered "ping" is a client mistake worth telling. */

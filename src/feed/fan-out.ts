@@ -9,7 +9,7 @@ import type { Db } from '../db/client';
 import { followersBatch, postForFanOut } from '../db/queries/feed';
 import type { Timeline } from '../durable-objects/timeline';
 import { timelineOf } from '../durable-objects/timeline-client';
-import type { FanOutJob } from '../shared/feed-messages';
+import type { FanOutJob, FeedJob } from '../shared/feed-messages';
 
 /** Followers read per planning step. */
 export const fanOutPageSize = 5000;
@@ -60,6 +60,6 @@ async function plan(deps: FanOutDeps, job: Extract<FanOutJob, { kind: 'fan-out' 
 }
 
 /** Runs one fan-out message. Safe to run twice: timelines ignore entries they already hold. */
-export function runFanOutJob(deps: FanOutDeps, job: FanOutJob): Promise<number> {
+export function runFanOutJob(deps: FanOutDeps, job: FeedJob): Promise<number> {
   return job.kind === 'deliver' ? deliver(deps, job) : plan(deps, job);
 }

@@ -50,6 +50,13 @@ export async function settlePostOf(deps: ProcessorDeps, postId: string): Promise
   return settled?.status;
 }
 
+/** The uploader's open streams hear of it (through the API Worker, which holds them); a lost message costs only that. */
+async function tellUploader(deps: ProcessorDeps, mediaId: string, postSettled: boolean): Promise<void> {
+  await deps.fanOut.send({ kind: 'media-updated', mediaId, postSettled }).catch((error: unknown) => {
+    console.error(JSON.stringify({ worker: 'processor', mediaId, error: `status event not sent: ${String(error)}` }));
+  });
+}
+
 /**
  * Turns a processing photo into a ready one: decode, orient, resize, encode, store the variants,
  * then mark it ready and settle its post. Safe to run twice on the same job: a photo that is no
@@ -103,8 +110,9 @@ export async function processMedia(
     height: result.height,
     metadata: { camera: cameraName(exif.make, exif.model), exposure: exposureOf(exif), blurhash: result.blurhash },
   });
-  if (readied?.postId) await settlePostOf(deps, readied.postId);
+  const settled = readied?.postId ? await settlePostOf(deps, readied.postId) : undefined;
   marks.mark('markedReady');
+  if (readied) await tellUploader(deps, photo.id, settled !== undefined);
   if (!readied && !(await findMediaForProcessing(db, photo.id))) {
     // Deleted while we worked: the delete removed what existed then; remove what we just wrote.
     await images.delete(r2Keys.variantsOf(photo));
@@ -115,5 +123,6 @@ export async function processMedia(
 /** A photo that cannot be processed: it fails, and so does its post. */
 export async function failMedia(deps: ProcessorDeps, mediaId: string, reason: string): Promise<void> {
   const failed = await markMediaFailed(deps.db, mediaId, reason);
-  if (failed?.postId) await settlePostOf(deps, failed.postId);
+  const settled = failed?.postId ? await settlePostOf(deps, failed.postId) : undefined;
+  if (failed) await tellUploader(deps, mediaId, settled !== undefined);
 }

@@ -172,6 +172,22 @@ describe('POST /posts', () => {
     expect(settled.media.map((m) => m.mediaId)).toEqual([ready, pending]);
   });
 
+  it('serves none of a post’s photos while another of them is processing', async () => {
+    const [author] = await users(1);
+    const [ready] = (await readyMedia(author, 1)) as [string];
+    // No job is sent for this one: it stays processing for the length of the test.
+    const pending = await insertMediaWithoutBytes(author);
+    const { status, body } = await createPost(author, { mediaIds: [ready, pending], privacy: 'public' });
+    expect(status).toBe(202);
+    expect(body.data).toMatchObject({ processingStatus: 'processing', imageUrl: null, displayUrl: null });
+    expect(body.data.media.every((m) => m.displayUrl === null)).toBe(true);
+    const photo = await callJson<MediaDetail>(`/api/v1/media/${ready}`, { token: author.accessToken });
+    expect(photo.body.data).toMatchObject({ processingStatus: 'ready', displayUrl: null });
+    for (const size of ['thumbnail', 'display', 'original']) {
+      expect(await fetchStatus(`http://lumen.test/images/${ready}_${size}.jpg`)).toBe(404);
+    }
+  });
+
   it('fails the post when one of its photos fails, with a reason its author sees, and shows it to no one else', async () => {
     const [author, other] = await users(2);
     const [good] = (await readyMedia(author, 1)) as [string];

@@ -1,13 +1,15 @@
 /**
  * The whole privacy matrix: public / followers-only / private posts, seen by their author, a
  * follower, a stranger and an anonymous reader, over every read path. A viewer who may not see a
- * post gets a 404 (or its absence from a list) everywhere, never a hint that it exists.
+ * post gets a 404 (or its absence from a list) everywhere, never a hint that it exists. Every
+ * photo of a three-photo post follows its post's privacy, the second and third as the first.
  */
 import { env } from 'cloudflare:workers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, callJson } from '../helpers/api';
 import { quickUsers, type TestUser } from '../helpers/factories';
 import { eventuallyInFeed, feedIds, gridIds } from '../helpers/feed';
+import { fetchStatus, imageNameOf, postAs, readyMultiPhotoPost, type MultiPhotoPost } from '../helpers/media';
 import { readyPost } from '../helpers/processing';
 
 type Privacy = 'public' | 'followers' | 'private';
@@ -21,6 +23,9 @@ const canSee: Record<Privacy, Role[]> = {
 
 let people: Record<Exclude<Role, 'anonymous'>, TestUser>;
 const posts = {} as Record<Privacy, string>;
+/** A three-photo post of each privacy, as its author sees it. */
+const albums = {} as Record<Privacy, MultiPhotoPost>;
+const sizes = ['thumbnail', 'display', 'original'] as const;
 const tokenOf = (role: Role) => (role === 'anonymous' ? undefined : people[role].accessToken);
 
 beforeAll(async () => {
@@ -33,9 +38,13 @@ beforeAll(async () => {
     readyPost(author, { privacy: 'private' }),
   ]);
   Object.assign(posts, { public: pub, followers: fol, private: priv });
+  for (const privacy of ['public', 'followers', 'private'] as const) {
+    albums[privacy] = await readyMultiPhotoPost(author, 3, { privacy });
+  }
   await eventuallyInFeed(follower, fol);
+  await eventuallyInFeed(follower, albums.followers.postId);
   await env.CACHE.delete('popular_posts');
-}, 60_000);
+}, 120_000);
 
 const cases = (['public', 'followers', 'private'] as const).flatMap((privacy) =>
   (['author', 'follower', 'stranger', 'anonymous'] as const).map((role) => ({
@@ -61,6 +70,23 @@ describe.each(cases)('a $privacy post seen by the $role (visible: $visible)', ({
     });
     const url = new URL(detail.body.data.thumbnailUrl);
     expect((await call(url.pathname + url.search)).status).toBe(200);
+  });
+
+  it('every photo of a three-photo post: plain URLs only for public; the URLs this viewer is given serve each', async () => {
+    for (const photo of albums[privacy].media) {
+      const name = imageNameOf(String(photo.displayUrl));
+      for (const size of sizes) {
+        expect((await call(`/images/${name}_${size}.jpg`)).status).toBe(privacy === 'public' ? 200 : 404);
+      }
+    }
+    const seen = await postAs(role === 'anonymous' ? undefined : people[role], albums[privacy].postId);
+    expect(seen.status).toBe(visible ? 200 : 404);
+    if (!visible) return;
+    expect(seen.body.data.media.map((m) => m.mediaId)).toEqual(albums[privacy].media.map((m) => m.mediaId));
+    for (const photo of seen.body.data.media) {
+      for (const url of [photo.thumbnailUrl, photo.displayUrl, photo.imageUrl])
+        expect(await fetchStatus(url)).toBe(200);
+    }
   });
 
   it('comments: listed (200) or 404; commenting likewise', async () => {

@@ -70,8 +70,9 @@ export interface StreamClient {
   next(timeoutMs?: number): Promise<unknown>;
 }
 
-export async function openStream(user: TestUser): Promise<StreamClient> {
-  const response = await openStreamRequest(`?token=${encodeURIComponent(user.accessToken)}`);
+/** `extraQuery` such as `&events=status`. */
+export async function openStream(user: TestUser, extraQuery = ''): Promise<StreamClient> {
+  const response = await openStreamRequest(`?token=${encodeURIComponent(user.accessToken)}${extraQuery}`);
   expect(response.status).toBe(101);
   const socket = response.webSocket;
   if (!socket) throw new Error('no WebSocket in the 101 response');

@@ -10,9 +10,17 @@ import { startDbServer } from '../../dev/db-server/server.ts';
 import { localConnectionString } from '../../dev/paths.ts';
 import { applyMigrations } from '../../scripts/migrate.ts';
 import { startCorpusServer } from './corpus-server.ts';
+import { beforeMediaMigration, seedLegacyPosts } from './legacy-posts.ts';
 
 export default async function setup(project: TestProject) {
   const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
+  // The database is built as production's was: to 0001, posts made the old way, then the rest.
+  await applyMigrations({
+    databaseUrl: localConnectionString,
+    fetchEndpoint: db.sqlEndpoint,
+    through: beforeMediaMigration,
+  });
+  const legacyPosts = await seedLegacyPosts(localConnectionString);
   await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
   const corpus = await startCorpusServer();
   console.log(
@@ -20,6 +28,7 @@ export default async function setup(project: TestProject) {
   );
   project.provide('dbEndpoint', db.sqlEndpoint);
   project.provide('corpusUrl', corpus?.url ?? '');
+  project.provide('legacyPosts', legacyPosts);
   project.provide('processorBuild', buildProcessor());
   return async () => {
     await corpus?.close();

@@ -36,4 +36,8 @@ export const StreamQuery = z.object({
     description:
       'The access token, for clients that cannot set headers on a WebSocket (browsers); or offer it as the subprotocol `bearer.<token>`',
   }),
+  events: z.enum(['status']).optional().openapi({
+    description:
+      '`status` also sends `media.updated` and `post.updated` events about your own uploads (docs/media.md); without it only notifications arrive',
+  }),
 });

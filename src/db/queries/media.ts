@@ -355,3 +355,21 @@ export async function findMediaVisibility(db: Db, imageName: string, viewerId?: 
     .limit(1);
   return row;
 }
+
+/** A photo's state and its post's, as the uploader's live status events tell them. */
+export async function findMediaStatus(db: Db, mediaId: string) {
+  const [row] = await db
+    .select({
+      userId: media.userId,
+      postId: media.postId,
+      status: media.status,
+      failureReason: media.failureReason,
+      postStatus: posts.status,
+      postFailureReason: posts.failureReason,
+    })
+    .from(media)
+    .leftJoin(posts, eq(posts.id, media.postId))
+    .where(eq(media.id, mediaId))
+    .limit(1);
+  return row;
+}

@@ -37,8 +37,9 @@ export const streamRoute = createRoute({
   description: [
     'Open with `Upgrade: websocket`. Authenticate with `?token=<accessToken>`, or offer the subprotocols',
     '`lumen.notifications.v1, bearer.<accessToken>` (the server then answers with `lumen.notifications.v1`).',
-    'Each new notification arrives as one text frame: the same JSON object as in the list. The server sends',
-    'nothing else; a client may send `ping` to keep the connection alive and gets `pong`.',
+    'Each new notification arrives as one text frame: the same JSON object as in the list. With `?events=status`',
+    'the stream also carries `{ type: "media.updated" }` and `{ type: "post.updated" }` events about your uploads;',
+    'otherwise the server sends nothing else. A client may send `ping` to keep the connection alive and gets `pong`.',
     'A missing or invalid token is a 401 before any upgrade; a request without `Upgrade: websocket` is a 400.',
   ].join(' '),
   request: { query: StreamQuery },
