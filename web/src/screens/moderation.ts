@@ -39,7 +39,24 @@ function preview(report: Report): Node {
   );
 }
 
-function reportCard(report: Report): HTMLElement {
+type LogEntry = Awaited<ReturnType<typeof loadLogPage>>['actions'][number];
+
+async function loadLogPage(query: { limit: string; cursor?: string }) {
+  return call(api.moderation.log.$get({ query }));
+}
+
+function logEntry(entry: LogEntry): HTMLElement {
+  return h(
+    'li',
+    {},
+    `${entry.moderator.username ?? entry.moderator.userId} — ${entry.action} ${entry.target.type} ${entry.target.id}`,
+    entry.note ? ` (“${entry.note}”)` : '',
+    ' ',
+    h('time', { datetime: entry.createdAt, class: 'muted' }, timeAgo(entry.createdAt)),
+  );
+}
+
+function reportCard(report: Report, onResolved: () => Promise<void>): HTMLElement {
   const note = h('input', {
     name: 'note',
     maxlength: 1000,
@@ -74,6 +91,7 @@ function reportCard(report: Report): HTMLElement {
               );
               card.remove();
               toast(`Resolved: ${actionLabels[action].toLowerCase()}.`);
+              await onResolved();
             } catch (error) {
               toast(await explain(error));
             }
@@ -107,28 +125,29 @@ export function moderationScreen({ query, signal }: Route): Node {
       );
       return { items: page.reports, next: page.pagination.hasMore ? page.pagination.nextCursor : null };
     },
-    renderItem: reportCard,
+    renderItem: (report) => reportCard(report, showNewestAction),
     empty: () => h('p', { class: 'empty' }, status === 'open' ? 'No open reports.' : 'Nothing resolved yet.'),
   });
   const log = h('ol', { class: 'log', 'aria-label': 'Moderation log' });
+  let noActionsYet: Node | undefined;
   const logEnd = infiniteList({
     container: log,
     signal,
     load: async (cursor) => {
-      const page = await call(api.moderation.log.$get({ query: { limit: '30', ...(cursor ? { cursor } : {}) } }));
+      const page = await loadLogPage({ limit: '30', ...(cursor ? { cursor } : {}) });
       return { items: page.actions, next: page.pagination.hasMore ? page.pagination.nextCursor : null };
     },
-    renderItem: (entry) =>
-      h(
-        'li',
-        {},
-        `${entry.moderator.username ?? entry.moderator.userId} — ${entry.action} ${entry.target.type} ${entry.target.id}`,
-        entry.note ? ` (“${entry.note}”)` : '',
-        ' ',
-        h('time', { datetime: entry.createdAt, class: 'muted' }, timeAgo(entry.createdAt)),
-      ),
-    empty: () => h('p', { class: 'empty' }, 'No actions yet.'),
+    renderItem: logEntry,
+    empty: () => (noActionsYet = h('p', { class: 'empty' }, 'No actions yet.')),
   });
+  // The action just taken goes on top of the log at once, so the moderator sees it was recorded.
+  async function showNewestAction(): Promise<void> {
+    const page = await loadLogPage({ limit: '1' });
+    const [newest] = page.actions;
+    if (!newest) return;
+    if (!log.isConnected && noActionsYet?.parentNode) noActionsYet.parentNode.replaceChild(log, noActionsYet);
+    log.insertBefore(logEntry(newest), log.firstChild);
+  }
   return h(
     'section',
     { class: 'moderation' },
