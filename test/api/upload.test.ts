@@ -4,6 +4,7 @@ import { heifFixture, withClaimedHeifSize } from '../fixtures/images/heif-files'
 import { tinyImage } from '../fixtures/tiny-images';
 import { call, callJson } from '../helpers/api';
 import { registerUser } from '../helpers/factories';
+import { waitUntilProcessed } from '../helpers/processing';
 import { pngClaiming, rawUpload, upload, uploadForm } from '../helpers/uploads';
 
 const jpeg = () => tinyImage('jpeg-baseline-5x3');
@@ -75,14 +76,18 @@ describe('POST /images/upload accepts', () => {
     ]);
   });
 
-  it('answers a retry with the same Idempotency-Key with the first post, creating nothing new', async () => {
+  it('answers a retry with the same Idempotency-Key with the first answer, status and body, creating nothing new', async () => {
     const user = await registerUser();
     const headers = { 'Idempotency-Key': `key-${crypto.randomUUID()}` };
     const first = await upload(user.accessToken, jpeg(), {}, headers);
     const retry = await upload(user.accessToken, jpeg(), {}, headers);
     expect(first.status).toBe(202);
-    expect(retry.status).toBe(200);
-    expect(retry.body.data.postId).toBe(first.body.data.postId);
+    expect(retry.status).toBe(202);
+    expect(retry.body).toEqual(first.body);
+    // Still the first answer once the post is ready: a replay, not a fresh look at the post.
+    await waitUntilProcessed(user.accessToken, first.body.data.postId);
+    const late = await upload(user.accessToken, jpeg(), {}, headers);
+    expect([late.status, late.body]).toEqual([202, first.body]);
     const fresh = await upload(user.accessToken, jpeg(), {}, { 'Idempotency-Key': `key-${crypto.randomUUID()}` });
     expect(fresh.body.data.postId).not.toBe(first.body.data.postId);
   });

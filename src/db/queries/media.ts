@@ -74,22 +74,27 @@ export type NewMedia = Pick<
 > & { postId?: string; position?: number };
 
 /** An unattached photo and, when the upload carried an Idempotency-Key, its key: one transaction. */
-export async function insertMedia(db: Db, row: NewMedia, idempotencyKey: string | undefined): Promise<void> {
+export async function insertMedia(
+  db: Db,
+  row: NewMedia,
+  idempotency: { key: string; response: Record<string, unknown> } | undefined,
+): Promise<void> {
   const insert = db.insert(media).values({ ...row, status: 'processing' });
-  if (idempotencyKey === undefined) {
+  if (idempotency === undefined) {
     await insert;
     return;
   }
-  await db.batch([
-    insert,
-    db.insert(mediaUploadKeys).values({ userId: row.userId, key: idempotencyKey, mediaId: row.id }),
-  ]);
+  await db.batch([insert, db.insert(mediaUploadKeys).values({ userId: row.userId, ...idempotency, mediaId: row.id })]);
 }
 
 /** The photo an earlier `POST /media` with this key created, if the key is younger than a day. */
-export async function findMediaByUploadKey(db: Db, userId: string, key: string): Promise<MediaRow | undefined> {
+export async function findMediaByUploadKey(
+  db: Db,
+  userId: string,
+  key: string,
+): Promise<{ media: MediaRow; response: Record<string, unknown> | null } | undefined> {
   const [row] = await db
-    .select({ media })
+    .select({ media, response: mediaUploadKeys.response })
     .from(mediaUploadKeys)
     .innerJoin(media, eq(media.id, mediaUploadKeys.mediaId))
     .where(
@@ -100,7 +105,7 @@ export async function findMediaByUploadKey(db: Db, userId: string, key: string):
       ),
     )
     .limit(1);
-  return row?.media;
+  return row;
 }
 
 /** Frees a key older than a day so it can name a new upload. */

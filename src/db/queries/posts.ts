@@ -18,18 +18,18 @@ export async function insertPostWithPhoto(
   db: Db,
   post: NewPost,
   photo: NewMedia,
-  idempotencyKey: string | undefined,
+  idempotency: { key: string; response: Record<string, unknown> } | undefined,
 ): Promise<void> {
   const insertPost = db.insert(posts).values({ ...post, status: 'processing' });
   const insertPhoto = db.insert(media).values({ ...photo, postId: post.id, position: 0, status: 'processing' });
-  if (idempotencyKey === undefined) {
+  if (idempotency === undefined) {
     await db.batch([insertPost, insertPhoto]);
     return;
   }
   await db.batch([
     insertPost,
     insertPhoto,
-    db.insert(uploadKeys).values({ userId: post.userId, key: idempotencyKey, postId: post.id }),
+    db.insert(uploadKeys).values({ userId: post.userId, ...idempotency, postId: post.id }),
   ]);
 }
 
@@ -39,9 +39,13 @@ export async function insertPost(db: Db, post: NewPost): Promise<void> {
 }
 
 /** The post an earlier upload with this key created, if the key is younger than a day. */
-export async function findPostByUploadKey(db: Db, userId: string, key: string): Promise<PostRow | undefined> {
+export async function findPostByUploadKey(
+  db: Db,
+  userId: string,
+  key: string,
+): Promise<{ post: PostRow; response: Record<string, unknown> | null } | undefined> {
   const [row] = await db
-    .select({ post: posts })
+    .select({ post: posts, response: uploadKeys.response })
     .from(uploadKeys)
     .innerJoin(posts, eq(posts.id, uploadKeys.postId))
     .where(
@@ -52,7 +56,7 @@ export async function findPostByUploadKey(db: Db, userId: string, key: string): 
       ),
     )
     .limit(1);
-  return row?.post;
+  return row;
 }
 
 /** Frees a key older than a day so it can name a new upload. */

@@ -1,4 +1,4 @@
-import { pgTable, primaryKey, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
+import { jsonb, pgTable, primaryKey, timestamp, uuid, varchar } from 'drizzle-orm/pg-core';
 import { posts } from './posts';
 import { users } from './users';
 
@@ -13,6 +13,8 @@ export const uploadKeys = pgTable(
     postId: uuid()
       .notNull()
       .references(() => posts.id, { onDelete: 'cascade' }),
+    /** The first answer's body, replayed to a retry with this key (null for keys stored before it was kept). */
+    response: jsonb().$type<Record<string, unknown>>(),
     createdAt: timestamp({ withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],

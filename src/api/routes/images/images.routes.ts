@@ -25,8 +25,10 @@ export const upload = createRoute({
     headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
   },
   responses: {
-    200: jsonContent(success(UploadAccepted), 'A retry with the same Idempotency-Key: the first answer'),
-    202: jsonContent(success(UploadAccepted), 'Stored; processing'),
+    202: jsonContent(
+      success(UploadAccepted),
+      'Stored; processing. A retry with the same Idempotency-Key within 24 h gets this first answer again',
+    ),
     ...errorResponses(400, 401, 413, 415, 422, 429),
   },
 });

@@ -44,10 +44,17 @@ async function acceptedAnswer(
   };
 }
 
-/** A retried upload gets the first post, as it stands now (it may be ready already). */
-async function answerForRetry(c: Context<AppEnv>, earlier: PostRow) {
-  const remaining = earlier.status === 'processing' ? 2 : 0;
-  return c.json({ success: true as const, data: await acceptedAnswer(c, earlier, remaining) }, 200);
+/**
+ * A retried upload gets the first answer again, status and body, as the contract's replay rule
+ * says. Keys kept before answers were stored get one rebuilt from the post as it stands.
+ */
+async function answerForRetry(
+  c: Context<AppEnv>,
+  earlier: { post: PostRow; response: Record<string, unknown> | null },
+) {
+  const data =
+    earlier.response ?? (await acceptedAnswer(c, earlier.post, earlier.post.status === 'processing' ? 2 : 0));
+  return c.json({ success: true as const, data: data as Awaited<ReturnType<typeof acceptedAnswer>> }, 202);
 }
 
 export const imageRoutes = createRouter()
@@ -95,8 +102,14 @@ export const imageRoutes = createRouter()
       format: image.format,
       fileSize: bytes.byteLength,
     };
+    const answer = await acceptedAnswer(c, { ...post, status: 'processing' }, estimatedProcessingSeconds(image));
     try {
-      await insertPostWithPhoto(db, post, photo, idempotencyKey);
+      await insertPostWithPhoto(
+        db,
+        post,
+        photo,
+        idempotencyKey ? { key: idempotencyKey, response: answer } : undefined,
+      );
     } catch (error) {
       await images.delete(objects.originalKey);
       // Two concurrent uploads with one key: the other one won; answer with its post.
@@ -108,7 +121,6 @@ export const imageRoutes = createRouter()
       throw error;
     }
     await enqueueProcessing(c, imageJobs, mediaId);
-    const answer = await acceptedAnswer(c, { ...post, status: 'processing' }, estimatedProcessingSeconds(image));
     return c.json({ success: true as const, data: answer }, 202);
   })
   .openapi(getPost, async (c) => {

@@ -32,6 +32,12 @@ const accepted = (photo: Pick<MediaRow, 'id' | 'status'>) => ({
  * The uploader's view of a photo. URLs once its bytes can be served: it is ready and its post (if
  * any) is too; a photo not yet in a post is served as privately as a private post's.
  */
+/** A retry with the same `Idempotency-Key` gets the first answer again, status and body. */
+function replay(c: Context<AppEnv>, earlier: { media: MediaRow; response: Record<string, unknown> | null }) {
+  const data = (earlier.response as ReturnType<typeof accepted> | null) ?? accepted(earlier.media);
+  return c.json({ success: true as const, data }, 202);
+}
+
 async function mediaDetail(
   c: Context<AppEnv>,
   photo: MediaRow,
@@ -68,7 +74,7 @@ export const photoRoutes = createRouter()
 
     if (idempotencyKey) {
       const earlier = await findMediaByUploadKey(db, userId, idempotencyKey);
-      if (earlier) return c.json({ success: true as const, data: accepted(earlier) }, 200);
+      if (earlier) return replay(c, earlier);
       await expireMediaUploadKey(db, userId, idempotencyKey);
     }
 
@@ -85,8 +91,9 @@ export const photoRoutes = createRouter()
       format: image.format,
       fileSize: bytes.byteLength,
     };
+    const firstAnswer = accepted({ id: mediaId, status: 'processing' });
     try {
-      await insertMedia(db, photo, idempotencyKey);
+      await insertMedia(db, photo, idempotencyKey ? { key: idempotencyKey, response: firstAnswer } : undefined);
     } catch (error) {
       await images.delete(objects.originalKey);
       // Two concurrent uploads with one key: the other one won; answer with its photo.
@@ -94,11 +101,11 @@ export const photoRoutes = createRouter()
         idempotencyKey &&
         postgresErrorOf(error)?.code === '23505' &&
         (await findMediaByUploadKey(db, userId, idempotencyKey));
-      if (winner) return c.json({ success: true as const, data: accepted(winner) }, 200);
+      if (winner) return replay(c, winner);
       throw error;
     }
     await enqueueProcessing(c, imageJobs, mediaId);
-    return c.json({ success: true as const, data: accepted({ id: mediaId, status: 'processing' }) }, 202);
+    return c.json({ success: true as const, data: firstAnswer }, 202);
   })
   .openapi(getMedia, async (c) => {
     const found = await ownMedia(c, c.req.valid('param').mediaId);

@@ -24,8 +24,10 @@ export const uploadMedia = createRoute({
     headers: z.object({ 'idempotency-key': z.string().min(1).max(255).optional() }),
   },
   responses: {
-    200: jsonContent(success(MediaAccepted), 'A retry with the same Idempotency-Key: the first photo'),
-    202: jsonContent(success(MediaAccepted), 'Stored; processing'),
+    202: jsonContent(
+      success(MediaAccepted),
+      'Stored; processing. A retry with the same Idempotency-Key within 24 h gets this first answer again',
+    ),
     ...errorResponses(400, 401, 413, 415, 422, 429),
   },
 });
