@@ -48,4 +48,5 @@ try {
   }
 } finally {
   await stack.close();
+  await faults?.close();
 }

@@ -68,8 +68,10 @@ export class EndChecks {
     for (const person of people) if (person.record) this.byUser.set(person.userId, person);
   }
 
-  async run(): Promise<void> {
+  /** `onSettled` runs once no post is processing any more (the fault mode stops its outages there). */
+  async run(onSettled: () => void): Promise<void> {
     await this.postsSettled();
+    onSettled();
     await this.postCounters();
     await this.likesPresent();
     await this.followCounters();

@@ -8,7 +8,7 @@
  * workerd, so killing the processor kills the API; and local Queues do not cross two `wrangler dev`
  * sessions, so a processor in a process of its own would never get a message.
  */
-import { createServer, request, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface FaultPlan {
@@ -28,6 +28,7 @@ export class DatabaseFaultProxy {
   private down = false;
   private timers: ReturnType<typeof setTimeout>[] = [];
   private target: URL | undefined;
+  private started = performance.now();
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<DatabaseFaultProxy> {
@@ -47,19 +48,18 @@ export class DatabaseFaultProxy {
 
   /** Outages by `plan` until `seconds` have passed (none starts in the last outage's length). */
   schedule(plan: FaultPlan, seconds: number): void {
-    const started = performance.now();
-    const at = (second: number) => Math.round(second);
+    this.started = performance.now();
     for (let start = plan.firstAfterSeconds; start + plan.outageSeconds <= seconds; start += plan.everySeconds) {
       this.timers.push(
         setTimeout(() => {
           this.down = true;
-          this.outages.push({ startSecond: at((performance.now() - started) / 1000), endSecond: NaN });
+          this.outages.push({ startSecond: this.now(), endSecond: NaN });
         }, start * 1000),
         setTimeout(
           () => {
             this.down = false;
             const outage = this.outages.at(-1);
-            if (outage) outage.endSecond = at((performance.now() - started) / 1000);
+            if (outage) outage.endSecond = this.now();
           },
           (start + plan.outageSeconds) * 1000,
         ),
@@ -67,14 +67,27 @@ export class DatabaseFaultProxy {
     }
   }
 
-  async close(): Promise<void> {
+  /** Ends any outage under way, and every one planned; the database stays reachable through the proxy. */
+  endOutages(): void {
     this.timers.forEach(clearTimeout);
+    const outage = this.outages.at(-1);
+    if (this.down && outage) outage.endSecond = this.now();
     this.down = false;
+  }
+
+  /** Only once the stack has stopped: the processor has no other way to its database. */
+  async close(): Promise<void> {
+    this.endOutages();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private handle(incoming: IncomingMessage, outgoing: import('node:http').ServerResponse): void {
+  /** Whole seconds since the schedule began. */
+  private now(): number {
+    return Math.round((performance.now() - this.started) / 1000);
+  }
+
+  private handle(incoming: IncomingMessage, outgoing: ServerResponse): void {
     const target = this.target;
     if (this.down || !target) {
       this.dropped++;

@@ -13,6 +13,7 @@ import { Ledger } from './ledger.ts';
 import { nextAction, thinkMilliseconds } from './mix.ts';
 import type { LoadOptions } from './options.ts';
 import { Person } from './person.ts';
+import { countProcessorOutcomes } from './processor-log.ts';
 import { makePhotos } from './photos.ts';
 import { Stats, type Problem } from './stats.ts';
 
@@ -50,6 +51,7 @@ export async function benchLoad(stack: Stack, options: LoadOptions, faults?: Dat
   console.log(
     `\nLoad: ${options.people} people for ${options.seconds} s${faults ? ', the processor losing its database for a while, repeatedly' : ''}`,
   );
+  const settleSeconds = faults ? 300 : 180;
   const deadline = performance.now() + options.seconds * 1000;
   const people = Array.from(
     { length: options.people },
@@ -57,8 +59,10 @@ export async function benchLoad(stack: Stack, options: LoadOptions, faults?: Dat
   );
   // People arrive over the first tenth of the run (at most 10 s), not in one instant.
   const arrivalSpread = Math.min(10, options.seconds / 10) * 1000;
+  const processor = countProcessorOutcomes(stack);
   stats.start();
-  faults?.schedule(defaultFaultPlan, options.seconds);
+  // The outages go on while the checks wait for the backlog of uploads, which is mostly processed then.
+  faults?.schedule(defaultFaultPlan, options.seconds + settleSeconds);
   await Promise.all(
     people.map(async (person, i) => {
       await sleep((i / options.people) * arrivalSpread);
@@ -82,11 +86,20 @@ export async function benchLoad(stack: Stack, options: LoadOptions, faults?: Dat
   for (const person of people) person.client.useStats(checkStats);
   const checks = new EndChecks(ledger, people, {
     failedAllowed: Boolean(faults),
-    settleSeconds: faults ? 240 : 120,
+    settleSeconds,
     deliverySeconds: 30,
   });
-  await checks.run();
+  await checks.run(() => {
+    if (!faults) return;
+    faults.endOutages();
+    const outages = faults.outages.map((o) => `${o.startSecond}–${o.endSecond} s`).join(', ');
+    console.log(
+      `Processor database outages: ${outages}; ${faults.dropped} of its requests dropped, ${faults.forwarded} served`,
+    );
+  });
+  processor.stop();
   for (const person of people) person.socket.close();
+  console.log(`\nProcessor job outcomes: ${JSON.stringify(processor.counts)}`);
   console.log('\nEnd checks:');
   console.table([checks.summary]);
   printProblems('Unexpected answers during the run', stats.problems);
