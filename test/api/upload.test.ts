@@ -92,6 +92,18 @@ describe('POST /images/upload accepts', () => {
     expect(fresh.body.data.postId).not.toBe(first.body.data.postId);
   });
 
+  it('answers concurrent uploads under one Idempotency-Key with one post, its answer to each', async () => {
+    const user = await registerUser();
+    const headers = { 'Idempotency-Key': `key-${crypto.randomUUID()}` };
+    const answers = await Promise.all([1, 2, 3].map(() => upload(user.accessToken, jpeg(), {}, headers)));
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    expect(new Set(answers.map((answer) => answer.body.data.postId)).size).toBe(1);
+    const posts = await callJson<{ posts: unknown[] }>(`/api/v1/users/${user.userId}/posts`, {
+      token: user.accessToken,
+    });
+    expect(posts.body.data.posts).toHaveLength(1);
+  });
+
   it('keeps one user’s Idempotency-Key apart from another’s', async () => {
     const [a, b] = await Promise.all([registerUser(), registerUser()]);
     const headers = { 'Idempotency-Key': 'shared-key' };
