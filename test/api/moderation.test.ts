@@ -12,6 +12,7 @@ import { call, callJson } from '../helpers/api';
 import { quickUsers, registerUser, type TestUser } from '../helpers/factories';
 import { eventuallyInFeed, feedIds, gridIds } from '../helpers/feed';
 import { readyPost } from '../helpers/processing';
+import { openStream } from '../helpers/notifications';
 import {
   comment,
   commentIds,
@@ -276,8 +277,10 @@ describe('suspension', () => {
       await callJson<{ likesCount: number }>(`/api/v1/images/${otherPost}`, { token: viewer.accessToken })
     ).body.data.likesCount;
 
+    const stream = await openStream(suspect);
     const reported = await report(viewer, 'user', suspect.userId, 'spam');
     expect((await resolve(moderator, reported.body.data.reportId, 'suspend', 'spam account')).status).toBe(200);
+    expect(await stream.closed).toEqual({ code: 1008, reason: 'account suspended' });
 
     expect((await callJson('/api/v1/users/profile', { token: suspect.accessToken })).status).toBe(401);
     const login = await callJson('/api/v1/auth/login', { json: { email: suspect.email, password: suspect.password } });

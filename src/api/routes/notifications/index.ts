@@ -1,4 +1,5 @@
 import { listNotifications, markRead, unreadCount } from '../../../db/queries/notifications';
+import { streamSessionHeader } from '../../../durable-objects/live-connections';
 import { liveConnectionsOf } from '../../../notifications/live-channel';
 import { presentNotification } from '../../../notifications/present';
 import { parsePublicId } from '../../../shared/ids';
@@ -32,9 +33,11 @@ export const notificationRoutes = createRouter()
   })
   .openapi(streamRoute, async (c) => {
     const credentials = streamCredentials(c, c.req.valid('query').token);
-    const { userId } = await authenticate(c, credentials.token);
+    const { userId, sessionId } = await authenticate(c, credentials.token);
     requireWebSocketUpgrade(c);
-    const opened = await liveConnectionsOf(c.env.LIVE_CONNECTIONS, userId).fetch(c.req.raw);
+    const upgrade = new Request(c.req.raw);
+    upgrade.headers.set(streamSessionHeader, sessionId);
+    const opened = await liveConnectionsOf(c.env.LIVE_CONNECTIONS, userId).fetch(upgrade);
     if (!opened.webSocket || !credentials.protocol) return opened;
     return new Response(null, {
       status: 101,
