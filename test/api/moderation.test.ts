@@ -282,7 +282,9 @@ describe('suspension', () => {
     expect((await resolve(moderator, reported.body.data.reportId, 'suspend', 'spam account')).status).toBe(200);
     expect(await stream.closed).toEqual({ code: 1008, reason: 'account suspended' });
 
-    expect((await callJson('/api/v1/users/profile', { token: suspect.accessToken })).status).toBe(401);
+    // The contract: any request with a token of a suspended account is 403 ACCOUNT_SUSPENDED, so a client can say why.
+    const withToken = await callJson('/api/v1/users/profile', { token: suspect.accessToken });
+    expect([withToken.status, withToken.body.error.code]).toEqual([403, 'ACCOUNT_SUSPENDED']);
     const login = await callJson('/api/v1/auth/login', { json: { email: suspect.email, password: suspect.password } });
     expect(login.status).toBe(403);
     expect(login.body.error.code).toBe('ACCOUNT_SUSPENDED');
@@ -290,7 +292,8 @@ describe('suspension', () => {
       json: { email: suspect.email, password: 'not the password' },
     });
     expect(wrongPassword.status).toBe(401);
-    expect((await callJson('/api/v1/auth/refresh', { json: { refreshToken: suspect.refreshToken } })).status).toBe(401);
+    const refreshed = await callJson('/api/v1/auth/refresh', { json: { refreshToken: suspect.refreshToken } });
+    expect([refreshed.status, refreshed.body.error.code]).toEqual([403, 'ACCOUNT_SUSPENDED']);
 
     const hidden = async () => {
       expect((await callJson(`/api/v1/users/${suspect.userId}`)).status).toBe(404);
@@ -322,6 +325,8 @@ describe('suspension', () => {
       json: { note: 'appeal granted' },
     });
     expect(lifted.body.data).toEqual({ userId: suspect.userId, suspended: false });
+    // Sessions ended by the suspension stay ended: the old token is now simply signed out.
+    expect((await callJson('/api/v1/users/profile', { token: suspect.accessToken })).status).toBe(401);
 
     expect((await callJson(`/api/v1/users/${suspect.userId}`)).status).toBe(200);
     expect((await callJson(`/api/v1/images/${postId}`)).status).toBe(200);

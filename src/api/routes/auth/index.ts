@@ -5,6 +5,7 @@ import { hashRefreshToken, newRefreshToken } from '../../../auth/refresh-tokens'
 import { postgresErrorOf } from '../../../db/client';
 import {
   createSession,
+  isRefreshTokenOfSuspendedAccount,
   replacePasswordAndSessions,
   revokeSessions,
   revokeSessionOfSpentToken,
@@ -95,6 +96,9 @@ export const authRoutes = createRouter()
     const expiresAt = new Date(Date.now() + tokenLifetimes.refreshSeconds * 1000);
     const session = await rotateRefreshToken(db, presentedHash, await hashRefreshToken(successor), expiresAt);
     if (!session) {
+      if (await isRefreshTokenOfSuspendedAccount(db, presentedHash)) {
+        throw new ApiError('ACCOUNT_SUSPENDED', 'This account is suspended');
+      }
       if (await revokeSessionOfSpentToken(db, presentedHash)) {
         throw new ApiError('UNAUTHENTICATED', 'This refresh token was already used; the session has been ended');
       }
