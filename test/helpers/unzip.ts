@@ -3,10 +3,10 @@
  * strictly as `unzip -t`: every local header must agree with its central directory record and every
  * entry's CRC-32 must match its bytes. Plain web APIs only, so it runs in workerd and in Node alike.
  */
-import { BlobReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 
 export async function unzipStrictly(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
-  const reader = new ZipReader(new BlobReader(new Blob([bytes])), {
+  const reader = new ZipReader(new Uint8ArrayReader(bytes), {
     strictness: 'strict',
     checkCrc32: true,
     useWebWorkers: false,

@@ -197,7 +197,7 @@ function deleteAccountForm(username: string): HTMLElement {
     spellcheck: false,
     required: true,
   });
-  const button = h('button', { type: 'submit', class: 'danger', disabled: true }, 'Delete my account forever');
+  const button = h('button', { type: 'submit', class: 'ghost danger', disabled: true }, 'Delete my account forever');
   const matches = () => confirmation.value.trim().toLowerCase() === username.toLowerCase();
   confirmation.addEventListener('input', () => (button.disabled = !matches()));
   const form = h(
