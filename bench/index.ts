@@ -1,6 +1,7 @@
 /**
  * `npm run bench [part...]`: runs the named parts (default: all) against one throwaway stack.
  */
+import { benchAccount } from './account.ts';
 import { benchAuth } from './auth.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchPipelineEndToEnd } from './pipeline-e2e.ts';
@@ -11,6 +12,7 @@ import { benchSocial } from './social.ts';
 
 const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
+  account: benchAccount,
   social: benchSocial,
   search: benchSearch,
   'rate-limits': benchRateLimits,

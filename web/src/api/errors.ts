@@ -72,6 +72,8 @@ export async function explain(error: unknown): Promise<string> {
       return 'This is not here: it may have been deleted, or it is not shared with you.';
     case 'FORBIDDEN':
       return 'You are not allowed to do that.';
+    case 'WRONG_PASSWORD':
+      return 'That password is not right. Nothing was changed.';
     case 'VALIDATION_ERROR':
       return error.message;
     default:
