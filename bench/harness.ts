@@ -33,11 +33,19 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * Where the processor Worker reaches the database, given the dev database server's endpoint (the
+   * load test's fault mode puts a proxy it can break in between). Default: the server itself.
+   */
+  processorSqlEndpoint?: (sqlEndpoint: string) => Promise<string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
   await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
   const state = mkdtempSync(join(tmpdir(), 'lumen-bench-'));
-  writeProcessorDevVars(db.sqlEndpoint);
+  writeProcessorDevVars((await options.processorSqlEndpoint?.(db.sqlEndpoint)) ?? db.sqlEndpoint);
   const listeners = new Set<(text: string) => void>();
   let wrangler: WranglerDev;
   try {
