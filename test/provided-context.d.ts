@@ -6,6 +6,8 @@ declare module 'vitest' {
     legacyPosts: import('./setup/legacy-posts').LegacyPosts | null;
     /** Empty when ../shared/corpus is absent. */
     corpusUrl: string;
+    /** The local Web Push service (web-push-testing): subscribe there, read what it decrypted. */
+    pushServiceUrl: string;
     /** The processor Worker, bundled for Miniflare (see dev/build-processor.ts). */
     processorBuild: {
       modulesRoot: string;

@@ -34,6 +34,8 @@ export const limits = {
   comment: { min: 1, max: 2200 },
   report: { commentMax: 1000 },
   moderationNote: { max: 1000 },
+  /** Web Push devices per account (each notification fans out to all of them): the oldest beyond go. */
+  pushSubscriptions: { maxPerUser: 20, endpointMaxLength: 2048 },
   rateLimits: {
     auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
     loginPerAccount: { limit: 10, periodSeconds: 15 * 60, scope: 'account' },

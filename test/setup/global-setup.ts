@@ -1,13 +1,14 @@
 /**
  * Starts what the tests need outside workerd and hands its addresses to them: the dev database
  * server (a fresh in-memory PGlite by default; the PostgreSQL in DATABASE_URL when set — CI runs
- * the suite both ways, which is what keeps the dev server honest), the photo corpus server, and
- * the processor Worker's bundle.
+ * the suite both ways, which is what keeps the dev server honest), the photo corpus server, a
+ * Web Push service (web-push-testing, dev/push-service.ts), and the processor Worker's bundle.
  */
 import type { TestProject } from 'vitest/node';
 import { buildProcessor } from '../../dev/build-processor.ts';
 import { startDbServer } from '../../dev/db-server/server.ts';
 import { localConnectionString } from '../../dev/paths.ts';
+import { startPushService } from '../../dev/push-service.ts';
 import { applyMigrations } from '../../scripts/migrate.ts';
 import { startCorpusServer } from './corpus-server.ts';
 import { beforeMediaMigration, seedLegacyPosts } from './legacy-posts.ts';
@@ -23,6 +24,7 @@ export default async function setup(project: TestProject) {
   const legacyPosts = await seedLegacyPosts(localConnectionString);
   await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
   const corpus = await startCorpusServer();
+  const pushService = await startPushService();
   console.log(
     `Test database: ${db.database.description}; photo corpus: ${corpus ? 'available' : 'absent (its tests skip)'}`,
   );
@@ -30,7 +32,9 @@ export default async function setup(project: TestProject) {
   project.provide('corpusUrl', corpus?.url ?? '');
   project.provide('legacyPosts', legacyPosts);
   project.provide('processorBuild', buildProcessor());
+  project.provide('pushServiceUrl', pushService.url);
   return async () => {
+    await pushService.close();
     await corpus?.close();
     await db.close();
   };
