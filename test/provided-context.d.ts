@@ -6,6 +6,10 @@ declare module 'vitest' {
     legacyPosts: import('./setup/legacy-posts').LegacyPosts | null;
     /** Empty when ../shared/corpus is absent. */
     corpusUrl: string;
+    /** sharp on loopback (test/setup/image-checker.ts): checks variants, writes CMYK fixtures. */
+    imageCheckerUrl: string;
+    /** How many mutated files test/unit/pipeline/fuzz.test.ts makes, from which seed. */
+    fuzzPlan: { cases: number; seed: number };
     /** The processor Worker, bundled for Miniflare (see dev/build-processor.ts). */
     processorBuild: {
       modulesRoot: string;
