@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDbServer, type DbServer } from '../dev/db-server/server.ts';
 import { localConnectionString } from '../dev/paths.ts';
-import { writeProcessorDevVars } from '../dev/dev-vars.ts';
+import { generateVapidKeys, writeProcessorDevVars } from '../dev/dev-vars.ts';
 import { startWranglerDev, type WranglerDev } from '../dev/wrangler-dev.ts';
 import { applyMigrations } from '../scripts/migrate.ts';
 
@@ -55,6 +55,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         NEON_HTTP_ENDPOINT: db.sqlEndpoint,
         DATABASE_URL: localConnectionString,
         JWT_SECRET: benchSecret,
+        ...generateVapidKeys(),
+        // The notifications benchmark's push service is web-push-testing on localhost.
+        PUSH_ENDPOINT_POLICY: 'public-or-loopback',
       },
       withProcessor: true,
       echo: false,

@@ -2,6 +2,7 @@
  * `npm run bench [part...]`: runs the named parts (default: all but `load`) against one throwaway
  * stack. `npm run bench load -- --people N --seconds T --faults` runs the load test (bench/load).
  */
+import { benchAccount } from './account.ts';
 import { benchAuth } from './auth.ts';
 import { DatabaseFaultProxy } from './load/faults.ts';
 import { benchLoad } from './load/index.ts';
@@ -19,6 +20,7 @@ const faults = wanted.includes('load') && load.faults ? await DatabaseFaultProxy
 
 const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
+  account: benchAccount,
   social: benchSocial,
   search: benchSearch,
   'rate-limits': benchRateLimits,
