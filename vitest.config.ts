@@ -56,10 +56,10 @@ export default defineConfig({
                 'lumen-image-jobs': {
                   maxBatchSize: 1,
                   maxBatchTimeout: 0,
-                  maxRetries: 3,
+                  maxRetries: 4,
                   deadLetterQueue: 'lumen-image-jobs-dlq',
                 },
-                'lumen-image-jobs-dlq': { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
+                'lumen-image-jobs-dlq': { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 8 },
               },
             },
           ],
