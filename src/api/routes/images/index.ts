@@ -120,7 +120,7 @@ export const imageRoutes = createRouter()
       if (winner) return answerForRetry(c, winner);
       throw error;
     }
-    await enqueueProcessing(c, imageJobs, mediaId);
+    await enqueueProcessing(c, imageJobs, mediaId, objects.originalKey);
     return c.json({ success: true as const, data: answer }, 202);
   })
   .openapi(getPost, async (c) => {

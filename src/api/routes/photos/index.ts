@@ -104,7 +104,7 @@ export const photoRoutes = createRouter()
       if (winner) return replay(c, winner);
       throw error;
     }
-    await enqueueProcessing(c, imageJobs, mediaId);
+    await enqueueProcessing(c, imageJobs, mediaId, objects.originalKey);
     return c.json({ success: true as const, data: firstAnswer }, 202);
   })
   .openapi(getMedia, async (c) => {
