@@ -8,7 +8,7 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
-      '.wrangler/',
+      '**/.wrangler/',
       '**/dist/',
       'web/dist/',
       '.ci-tmp/',

@@ -4,6 +4,11 @@ import { localConnectionString } from './dev/paths.ts';
 
 // A fixed secret is fine here: test tokens sign nothing outside this run.
 const testSecret = 'test-only-secret-0123456789abcdefghijklmnop';
+// A fixed Web Push key pair, for tests only (a deployment sets its own as secrets; npm run dev makes one).
+const testVapid = {
+  VAPID_PUBLIC_KEY: 'BMJB3vvQdPBKqkdOE43oBkMf8g7mjeHYiaS9XOf5SLQB-faewcwnvgWjBsPfdPt8Q9Ht5eCaZzx3B0bodFxyJwU',
+  VAPID_PRIVATE_KEY: 'eF_SQ3rr1cxxKaovbukakCaONxK8_zJAD0UUyD5anhk',
+};
 
 export default defineConfig({
   plugins: [
@@ -18,12 +23,16 @@ export default defineConfig({
             JWT_SECRET: testSecret,
             // Low, so tests can make an author "too large to fan out" with a handful of followers.
             FANOUT_FOLLOWER_LIMIT: '3',
+            ...testVapid,
+            // The local push service (web-push-testing) is on http://localhost.
+            PUSH_ENDPOINT_POLICY: 'public-or-loopback',
           },
           queueProducers: {
             IMAGE_JOBS: { queueName: 'lumen-image-jobs' },
             FEED_FANOUT: { queueName: 'lumen-feed-fanout' },
             SOCIAL_EVENTS: { queueName: 'lumen-social-events' },
             ACCOUNT_JOBS: { queueName: 'lumen-account-jobs' },
+            PUSH_DELIVERIES: { queueName: 'lumen-push-deliveries' },
             DEAD_LETTERS: { queueName: 'lumen-image-jobs-dlq' },
           },
           // The processor Worker runs beside the API, as in `npm run dev`: it consumes the image

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDbServer, type DbServer } from '../dev/db-server/server.ts';
 import { localConnectionString } from '../dev/paths.ts';
-import { writeProcessorDevVars } from '../dev/dev-vars.ts';
+import { generateVapidKeys, writeProcessorDevVars } from '../dev/dev-vars.ts';
 import { startWranglerDev, type WranglerDev } from '../dev/wrangler-dev.ts';
 import { applyMigrations } from '../scripts/migrate.ts';
 
@@ -33,11 +33,19 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /**
+   * Where the processor Worker reaches the database, given the dev database server's endpoint (the
+   * load test's fault mode puts a proxy it can break in between). Default: the server itself.
+   */
+  processorSqlEndpoint?: (sqlEndpoint: string) => Promise<string>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = await startDbServer({ databaseUrl: process.env.DATABASE_URL });
   await applyMigrations({ databaseUrl: localConnectionString, fetchEndpoint: db.sqlEndpoint });
   const state = mkdtempSync(join(tmpdir(), 'lumen-bench-'));
-  writeProcessorDevVars(db.sqlEndpoint);
+  writeProcessorDevVars((await options.processorSqlEndpoint?.(db.sqlEndpoint)) ?? db.sqlEndpoint);
   const listeners = new Set<(text: string) => void>();
   let wrangler: WranglerDev;
   try {
@@ -47,6 +55,9 @@ export async function startStack(): Promise<Stack> {
         NEON_HTTP_ENDPOINT: db.sqlEndpoint,
         DATABASE_URL: localConnectionString,
         JWT_SECRET: benchSecret,
+        ...generateVapidKeys(),
+        // The notifications benchmark's push service is web-push-testing on localhost.
+        PUSH_ENDPOINT_POLICY: 'public-or-loopback',
       },
       withProcessor: true,
       echo: false,

@@ -28,7 +28,8 @@ const web = await watchWeb();
 writeProcessorDevVars(db.sqlEndpoint);
 const wrangler = await startWranglerDev({
   port,
-  vars: { NEON_HTTP_ENDPOINT: db.sqlEndpoint },
+  // A local push service (web-push-testing, or any on localhost) may receive Web Push here.
+  vars: { NEON_HTTP_ENDPOINT: db.sqlEndpoint, PUSH_ENDPOINT_POLICY: 'public-or-loopback' },
   withProcessor: true,
   echo: true,
 }).catch(async (error: unknown) => {

@@ -5,3 +5,12 @@ declare namespace Cloudflare {
     DEAD_LETTERS: Queue;
   }
 }
+
+// http_ece ships no types; the tests use its decrypt only.
+declare module 'http_ece' {
+  import type { ECDH } from 'node:crypto';
+  const ece: {
+    decrypt(body: Buffer, params: { version: 'aes128gcm'; privateKey: ECDH; authSecret: Buffer }): Buffer;
+  };
+  export default ece;
+}

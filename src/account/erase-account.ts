@@ -99,14 +99,20 @@ async function eraseDerivedCopies({ cache, timelines, liveConnections }: Erasure
   await cache.delete(cacheKeys.profile(userId));
 }
 
+/** One line per step, so an erasure's progress (and its batch count, for the benchmark) can be followed. */
+function logStep(userId: string, batches: number, more: boolean): boolean {
+  console.log(JSON.stringify({ job: 'erase-account', userId: toPublicId('user', userId), batches, more }));
+  return more;
+}
+
 /** One step of the erasure: `true` when more remains (send the job again), `false` when done. */
 export async function eraseAccountStep(deps: ErasureDeps, userId: string): Promise<boolean> {
   if (!(await isMarkedDeleted(deps.db, userId))) return false;
   let batches = 0;
   for (const phase of phases) {
-    // A phase is done when a batch comes back short of its limit or empty; run it until then.
+    // A phase is done when a batch comes back empty; run it until then.
     for (;;) {
-      if (batches >= batchesPerStep) return true;
+      if (batches >= batchesPerStep) return logStep(userId, batches, true);
       const done = await phase(deps, userId);
       batches += 1;
       if (done === 0) break;
@@ -114,5 +120,5 @@ export async function eraseAccountStep(deps: ErasureDeps, userId: string): Promi
   }
   await eraseDerivedCopies(deps, userId);
   await deleteMarkedUser(deps.db, userId);
-  return false;
+  return logStep(userId, batches, false);
 }

@@ -1,4 +1,5 @@
 import type { AccountJob } from '../shared/account-jobs';
+import { toPublicId } from '../shared/ids';
 import type { AccountJobDeps } from './deps';
 import { eraseAccountStep } from './erase-account';
 import { runExport } from './export-account';
@@ -9,8 +10,21 @@ export async function runAccountJob(deps: AccountJobDeps, job: AccountJob): Prom
     case 'erase-account':
       if (await eraseAccountStep(deps, job.userId)) await deps.accountJobs.send(job);
       return;
-    case 'export-account':
-      await runExport(deps, job.exportId);
+    case 'export-account': {
+      const started = Date.now();
+      const built = await runExport(deps, job.exportId);
+      // Its size and the most the sink held at once: the export's memory, followed in the logs.
+      if (built)
+        console.log(
+          JSON.stringify({
+            job: 'export-account',
+            exportId: toPublicId('export', job.exportId),
+            bytes: built.size,
+            peakBufferedBytes: built.peakBuffered,
+            ms: Date.now() - started,
+          }),
+        );
       return;
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pushEndpointPolicies } from '../notifications/push/endpoint-policy';
 
 /**
  * String configuration and secrets, validated once per isolate: a missing or weak secret fails
@@ -12,6 +13,11 @@ const configSchema = z.object({
   PUBLIC_BASE_URL: z.union([z.literal(''), z.url()]).default(''),
   // Parsed strictly: z.coerce would turn an empty string into 0 and merge every author at read time.
   FANOUT_FOLLOWER_LIMIT: z.string().regex(/^\d+$/, 'FANOUT_FOLLOWER_LIMIT must be a whole number').transform(Number),
+  // The Web Push key pair: an uncompressed P-256 point (65 bytes) and its private scalar (32 bytes), base64url.
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'VAPID_PUBLIC_KEY must be a base64url P-256 public key'),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'VAPID_PRIVATE_KEY must be a base64url P-256 private key'),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:|https:\/\/)/, 'VAPID_SUBJECT must be a mailto: or https: URL'),
+  PUSH_ENDPOINT_POLICY: z.enum(pushEndpointPolicies),
 });
 
 export type Config = z.infer<typeof configSchema>;

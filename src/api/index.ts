@@ -3,11 +3,13 @@ import { runAccountJob } from '../account/run-job';
 import { sweepAccountJobs } from '../account/sweep';
 import { createDb } from '../db/client';
 import { runFanOutJob, type FanOutDeps } from '../feed/fan-out';
-import { notificationDeps } from '../notifications/deps';
+import { notificationDeps, pushDeps } from '../notifications/deps';
+import { consumePushBatch, recordDeadPushes } from '../notifications/push/deliver';
 import { recordSocialEvent } from '../notifications/record-event';
 import type { AccountJob } from '../shared/account-jobs';
 import { deliverStatusEvents } from '../notifications/status-events';
 import type { FanOutJob } from '../shared/feed-messages';
+import type { PushJob } from '../shared/push-jobs';
 import type { SocialEvent } from '../shared/social-events';
 import { createApp } from './app';
 import { configFrom } from './config';
@@ -63,6 +65,9 @@ const consumers: Record<string, (batch: MessageBatch<unknown>, env: Env) => Prom
     const deps = accountJobDeps(env);
     return settleEach(batch as MessageBatch<AccountJob>, (job) => runAccountJob(deps, job));
   },
+  // Settled message by message too, but retried after the push service's Retry-After when it gives one.
+  'lumen-push-deliveries': (batch, env) => consumePushBatch(pushDeps(env), batch as MessageBatch<PushJob>),
+  'lumen-push-deliveries-dlq': (batch, env) => recordDeadPushes(pushDeps(env).db, batch as MessageBatch<PushJob>),
 };
 
 export default {

@@ -10,6 +10,7 @@ import { configFrom } from './config';
 import { cursorCodec, type CursorCodec } from './cursors';
 import { imageUrlSigner, type ImageUrlSigner } from './image-urls';
 import { toPublicId } from '../shared/ids';
+import type { PushEndpointPolicy } from '../notifications/push/endpoint-policy';
 
 /** What handlers need from the outside world, built once per request and read from `c.var`. */
 export interface Services {
@@ -28,6 +29,8 @@ export interface Services {
   cache: KVNamespace;
   /** Account erasure steps and data exports, run in the background (src/account). */
   accountJobs: Queue<AccountJob>;
+  /** Which Web Push endpoints subscriptions may name (production: public https hosts only). */
+  pushEndpointPolicy: PushEndpointPolicy;
   /** Tells the notifications side what happened; never for one's own post or account. */
   publish(event: SocialEvent): Promise<void>;
 }
@@ -52,6 +55,7 @@ export const provideServices = createMiddleware<AppEnv>(async function provideSe
     fanOutLimit: config.FANOUT_FOLLOWER_LIMIT,
     cache: c.env.CACHE,
     accountJobs: c.env.ACCOUNT_JOBS,
+    pushEndpointPolicy: config.PUSH_ENDPOINT_POLICY,
     publish: async (event) => {
       if (event.actorId === event.recipientId) return;
       // A lost event costs a notification, never the action itself: log it and carry on.

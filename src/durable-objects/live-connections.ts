@@ -8,6 +8,9 @@ import { DurableObject } from 'cloudflare:workers';
 
 /** `?events=status` on the stream: the socket also receives `media.updated` and `post.updated`. */
 const statusTag = 'status';
+/** Set by the API Worker on the upgrade it forwards (never taken from the client): the session that opened it. */
+export const streamSessionHeader = 'X-Lumen-Session';
+const sessionTag = (sessionId: string) => `session:${sessionId}`;
 
 export class LiveConnections extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
@@ -24,7 +27,11 @@ export class LiveConnections extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     // Tagged when the client asked for status events too: a socket opened without that hears only notifications.
     const wantsStatus = new URL(request.url).searchParams.get('events') === statusTag;
-    this.ctx.acceptWebSocket(server, wantsStatus ? [statusTag] : []);
+    const sessionId = request.headers.get(streamSessionHeader);
+    this.ctx.acceptWebSocket(server, [
+      ...(wantsStatus ? [statusTag] : []),
+      ...(sessionId ? [sessionTag(sessionId)] : []),
+    ]);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -40,6 +47,15 @@ export class LiveConnections extends DurableObject<Env> {
       }
     }
     return delivered;
+  }
+
+  /**
+   * Sessions ended (sign-out, a new password, suspension): their streams close too, so a signed-out
+   * device stops hearing the account's notifications. Without a session, every stream of the user closes.
+   */
+  endStreams(reason: string, sessionId?: string): void {
+    const sockets = sessionId ? this.ctx.getWebSockets(sessionTag(sessionId)) : this.ctx.getWebSockets();
+    for (const socket of sockets) closeQuietly(socket, 1008, reason);
   }
 
   /** Account erasure: the account's open streams end, and any storage goes with them. */

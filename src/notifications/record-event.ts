@@ -30,8 +30,9 @@ const isUndo = (event: SocialEvent) =>
 
 /**
  * Turns one social event into a stored (or withdrawn) notification, then tells the recipient.
- * Safe to run twice: a repeat stores nothing and so pushes nothing. The push is best effort —
- * the notification is already in the list — so its failure is logged, never retried.
+ * Safe to run twice: a repeat stores nothing and so pushes nothing. Handing it to the channels
+ * (open sockets, the push queue) is best effort — the notification is already in the list — so
+ * a failure there is logged, never retried; the push queue then retries each device itself.
  */
 export async function recordSocialEvent(deps: NotificationDeps, event: SocialEvent): Promise<void> {
   // The API never publishes these; a hand-made message must not notify anyone of themselves.

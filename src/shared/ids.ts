@@ -2,7 +2,7 @@
  * Public ids are `<kind>_<32 hex>`: the row's UUID without dashes behind a type prefix. The prefix
  * makes ids self-describing in logs and URLs; keeping UUIDs in Postgres keeps the seed's schema.
  */
-export type IdKind = 'user' | 'post' | 'comment' | 'notif' | 'media' | 'report' | 'action' | 'export';
+export type IdKind = 'user' | 'post' | 'comment' | 'notif' | 'media' | 'report' | 'action' | 'export' | 'push';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 

@@ -14,15 +14,27 @@ export const limits = {
     maxBytes: 20 * 1024 * 1024,
     maxPixels: 50_000_000,
     /**
-     * For files only a whole-image decoder reads (progressive JPEG, WebP, AVIF, interlaced PNG): they
+     * For files only a whole-image decoder reads (progressive JPEG, WebP, interlaced PNG): they
      * must fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).
      */
     maxPixelsWholeDecode: 6_000_000,
     /**
-     * Formats whose decoder holds even more than that: libavif (@jsquash/avif) needs about 27
-     * bytes of WASM memory per pixel on top of 16 MB (95 MB at 3 MP, 174 MB at 6 MP, measured).
+     * The limit for each way a photo can be coded, since that decides its decoder: streaming ones
+     * (baseline JPEG, PNG, HEIC) take the full 50 MP; whole-image ones what fits in 128 MB. AVIF's
+     * libavif needs about 27 bytes of WASM memory per pixel on top of 16 MB (95 MB at 3 MP, 174 MB
+     * at 6 MP, measured). The upload route and the processor both read this through
+     * src/shared/image/inspect.ts.
      */
-    maxPixelsPerFormat: { avif: 2_500_000 },
+    maxPixelsPerFormat: {
+      jpeg: 50_000_000,
+      jpegProgressive: 6_000_000,
+      png: 50_000_000,
+      pngInterlaced: 6_000_000,
+      webp: 6_000_000,
+      webpLossless: 6_000_000,
+      heic: 50_000_000,
+      avif: 2_500_000,
+    },
     formats: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/avif'],
   },
   /** Posts of several photos: how many, and how long a photo uploaded by `POST /media` waits to be attached. */
@@ -34,6 +46,8 @@ export const limits = {
   comment: { min: 1, max: 2200 },
   report: { commentMax: 1000 },
   moderationNote: { max: 1000 },
+  /** Web Push devices per account (each notification fans out to all of them): the oldest beyond go. */
+  pushSubscriptions: { maxPerUser: 20, endpointMaxLength: 2048 },
   rateLimits: {
     auth: { limit: 10, periodSeconds: 60, scope: 'client IP' },
     loginPerAccount: { limit: 10, periodSeconds: 15 * 60, scope: 'account' },

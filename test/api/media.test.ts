@@ -98,6 +98,16 @@ describe('POST /media and GET/PATCH /media/{mediaId}', () => {
     expect(rows.rows).toHaveLength(1);
   });
 
+  it('answers concurrent uploads under one Idempotency-Key with one photo, its answer to each', async () => {
+    const [user] = await users(1);
+    const key = { 'Idempotency-Key': crypto.randomUUID() };
+    const answers = await Promise.all([1, 2, 3].map(() => uploadMedia(user, undefined, {}, key)));
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    expect(new Set(answers.map((answer) => answer.body.data.mediaId)).size).toBe(1);
+    const rows = await db.execute(sql`select 1 from media where user_id = ${parsePublicId('user', user.userId)}`);
+    expect(rows.rows).toHaveLength(1);
+  });
+
   it('lets the uploader change the alt text, also once the photo is in a post', async () => {
     const [author] = await users(1);
     const post = await readyMultiPhotoPost(author, 2);

@@ -12,6 +12,7 @@ import { call, callJson } from '../helpers/api';
 import { quickUsers, registerUser, type TestUser } from '../helpers/factories';
 import { eventuallyInFeed, feedIds, gridIds } from '../helpers/feed';
 import { readyPost } from '../helpers/processing';
+import { openStream } from '../helpers/notifications';
 import {
   comment,
   commentIds,
@@ -276,10 +277,14 @@ describe('suspension', () => {
       await callJson<{ likesCount: number }>(`/api/v1/images/${otherPost}`, { token: viewer.accessToken })
     ).body.data.likesCount;
 
+    const stream = await openStream(suspect);
     const reported = await report(viewer, 'user', suspect.userId, 'spam');
     expect((await resolve(moderator, reported.body.data.reportId, 'suspend', 'spam account')).status).toBe(200);
+    expect(await stream.closed).toEqual({ code: 1008, reason: 'account suspended' });
 
-    expect((await callJson('/api/v1/users/profile', { token: suspect.accessToken })).status).toBe(401);
+    // The contract: any request with a token of a suspended account is 403 ACCOUNT_SUSPENDED, so a client can say why.
+    const withToken = await callJson('/api/v1/users/profile', { token: suspect.accessToken });
+    expect([withToken.status, withToken.body.error.code]).toEqual([403, 'ACCOUNT_SUSPENDED']);
     const login = await callJson('/api/v1/auth/login', { json: { email: suspect.email, password: suspect.password } });
     expect(login.status).toBe(403);
     expect(login.body.error.code).toBe('ACCOUNT_SUSPENDED');
@@ -287,7 +292,8 @@ describe('suspension', () => {
       json: { email: suspect.email, password: 'not the password' },
     });
     expect(wrongPassword.status).toBe(401);
-    expect((await callJson('/api/v1/auth/refresh', { json: { refreshToken: suspect.refreshToken } })).status).toBe(401);
+    const refreshed = await callJson('/api/v1/auth/refresh', { json: { refreshToken: suspect.refreshToken } });
+    expect([refreshed.status, refreshed.body.error.code]).toEqual([403, 'ACCOUNT_SUSPENDED']);
 
     const hidden = async () => {
       expect((await callJson(`/api/v1/users/${suspect.userId}`)).status).toBe(404);
@@ -319,6 +325,8 @@ describe('suspension', () => {
       json: { note: 'appeal granted' },
     });
     expect(lifted.body.data).toEqual({ userId: suspect.userId, suspended: false });
+    // Sessions ended by the suspension stay ended: the old token is now simply signed out.
+    expect((await callJson('/api/v1/users/profile', { token: suspect.accessToken })).status).toBe(401);
 
     expect((await callJson(`/api/v1/users/${suspect.userId}`)).status).toBe(200);
     expect((await callJson(`/api/v1/images/${postId}`)).status).toBe(200);

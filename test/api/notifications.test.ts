@@ -51,6 +51,34 @@ describe('GET /api/v1/notifications/stream', () => {
     stream.socket.close(1000, 'done');
   });
 
+  it('closes the streams of a session that signs out, and only those', async () => {
+    const [user] = (await quickUsers(1)) as [TestUser];
+    const login = await callJson<{ accessToken: string }>('/api/v1/auth/login', {
+      json: { email: user.email, password: user.password },
+    });
+    const otherDevice = { ...user, accessToken: login.body.data.accessToken };
+    const [leaving, staying] = await Promise.all([openStream(user), openStream(otherDevice)]);
+    expect((await call('/api/v1/auth/logout', { method: 'POST', token: user.accessToken })).status).toBe(200);
+    expect(await leaving.closed).toEqual({ code: 1008, reason: 'signed out' });
+
+    const liker = (await quickUsers(1))[0] as TestUser;
+    expect((await like(liker, await readyPost(otherDevice))).status).toBe(200);
+    expect(await staying.next()).toMatchObject({ type: 'like' });
+    staying.socket.close(1000, 'done');
+  });
+
+  it('closes every stream of the account when its password changes', async () => {
+    const [user] = (await quickUsers(1)) as [TestUser];
+    const stream = await openStream(user);
+    const changed = await call('/api/v1/auth/password', {
+      method: 'POST',
+      token: user.accessToken,
+      json: { currentPassword: user.password, newPassword: 'another long password' },
+    });
+    expect(changed.status).toBe(200);
+    expect(await stream.closed).toEqual({ code: 1008, reason: 'password changed' });
+  });
+
   it('answers 401 before upgrading when the token is missing, forged or not an access token', async () => {
     const [user] = (await quickUsers(1)) as [TestUser];
     for (const query of ['', '?token=not-a-token', `?token=${user.accessToken}x`, `?token=${user.refreshToken}`]) {

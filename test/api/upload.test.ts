@@ -8,6 +8,20 @@ import { waitUntilProcessed } from '../helpers/processing';
 import { pngClaiming, rawUpload, upload, uploadForm } from '../helpers/uploads';
 
 const jpeg = () => tinyImage('jpeg-baseline-5x3');
+
+/** The same file with its frame header claiming another size (the pixels stay 5×3: only the header is judged). */
+function withClaimedJpegSize(bytes: Uint8Array, width: number, height: number): Uint8Array {
+  const copy = bytes.slice();
+  for (let at = 2; at + 9 < copy.length;) {
+    const marker = copy[at + 1]!;
+    if (marker >= 0xc0 && marker <= 0xc2) {
+      copy.set([height >> 8, height & 255, width >> 8, width & 255], at + 5);
+      return copy;
+    }
+    at += 2 + ((copy[at + 2]! << 8) | copy[at + 3]!);
+  }
+  throw new Error('no frame header');
+}
 const postOf = (token: string | undefined, postId: string) => callJson(`/api/v1/images/${postId}`, { token });
 
 describe('POST /images/upload accepts', () => {
@@ -92,6 +106,18 @@ describe('POST /images/upload accepts', () => {
     expect(fresh.body.data.postId).not.toBe(first.body.data.postId);
   });
 
+  it('answers concurrent uploads under one Idempotency-Key with one post, its answer to each', async () => {
+    const user = await registerUser();
+    const headers = { 'Idempotency-Key': `key-${crypto.randomUUID()}` };
+    const answers = await Promise.all([1, 2, 3].map(() => upload(user.accessToken, jpeg(), {}, headers)));
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    expect(new Set(answers.map((answer) => answer.body.data.postId)).size).toBe(1);
+    const posts = await callJson<{ posts: unknown[] }>(`/api/v1/users/${user.userId}/posts`, {
+      token: user.accessToken,
+    });
+    expect(posts.body.data.posts).toHaveLength(1);
+  });
+
   it('keeps one user’s Idempotency-Key apart from another’s', async () => {
     const [a, b] = await Promise.all([registerUser(), registerUser()]);
     const headers = { 'Idempotency-Key': 'shared-key' };
@@ -139,8 +165,33 @@ describe('POST /images/upload refuses', () => {
     const { status, body } = await upload(user.accessToken, withClaimedHeifSize(heifFixture('avif'), 2000, 1500));
     expect(status).toBe(413);
     expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { maxPixels: 2_500_000 } });
-    const instance = await callJson<{ limits: { upload: { maxPixelsPerFormat: unknown } } }>('/api/v1/instance');
-    expect(instance.body.data.limits.upload.maxPixelsPerFormat).toEqual({ avif: 2_500_000 });
+    const instance = await callJson<{ limits: { upload: { maxPixelsPerFormat: Record<string, number> } } }>(
+      '/api/v1/instance',
+    );
+    expect(instance.body.data.limits.upload.maxPixelsPerFormat.avif).toBe(2_500_000);
+  });
+
+  it('a progressive JPEG and a baseline one of the same size by their own published limits', async () => {
+    const user = await registerUser();
+    const instance = await callJson<{ limits: { upload: { maxPixelsPerFormat: Record<string, number> } } }>(
+      '/api/v1/instance',
+    );
+    const published = instance.body.data.limits.upload.maxPixelsPerFormat;
+    expect(Object.keys(published).sort()).toEqual(
+      ['avif', 'heic', 'jpeg', 'jpegProgressive', 'png', 'pngInterlaced', 'webp', 'webpLossless'].sort(),
+    );
+    // 3000 × 2500 = 7.5 MP: over the progressive limit, well under the baseline one.
+    const claim = (name: 'jpeg-progressive-5x3' | 'jpeg-baseline-5x3') =>
+      withClaimedJpegSize(tinyImage(name), 3000, 2500);
+    const progressive = await upload(user.accessToken, claim('jpeg-progressive-5x3'));
+    expect(progressive.status).toBe(413);
+    expect(progressive.body.error).toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+      details: { maxPixels: published.jpegProgressive, coding: 'jpegProgressive', width: 3000, height: 2500 },
+    });
+    expect(progressive.body.error.message).toMatch(/progressive JPEG/);
+    const baseline = await upload(user.accessToken, claim('jpeg-baseline-5x3'));
+    expect(baseline.status).toBe(202);
   });
 
   it('a WebP over 6 megapixels with 413, since only a whole-image decode reads it', async () => {

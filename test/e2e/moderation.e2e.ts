@@ -9,9 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { startStack, type Stack } from '../../bench/harness.ts';
 import { localConnectionString } from '../../dev/paths.ts';
 import { sqlClient } from '../../dev/seed-sql.ts';
-import { photoLikePicture } from '../fixtures/images/patterns.ts';
-import { encodePng } from '../fixtures/images/png-writer.ts';
 import { desktop, launchChromium } from './browser.ts';
+import { signUp, uploadReadyPost } from './people.ts';
 
 let stack: Stack;
 let browser: Browser;
@@ -33,43 +32,14 @@ async function personPage(): Promise<Page> {
   return page;
 }
 
-async function signUp(page: Page, username: string): Promise<{ userId: string; accessToken: string }> {
-  await page.goto('/signup');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Email').fill(`${username}@example.com`);
-  await page.getByLabel('Password').fill('correct horse battery');
-  await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-  return page.evaluate(
-    () => JSON.parse(localStorage.getItem('lumen.session') ?? '{}') as { userId: string; accessToken: string },
-  );
-}
-
-async function uploadReadyPost(accessToken: string): Promise<{ postId: string; thumbnailUrl: string }> {
-  const body = new FormData();
-  const png = await encodePng(photoLikePicture(600, 400), { colourType: 'rgb' });
-  body.set('image', new File([Buffer.from(png)], 'harbour.png', { type: 'image/png' }));
-  body.set('caption', 'Reported harbour photo');
-  const headers = { Authorization: `Bearer ${accessToken}` };
-  const accepted = await fetch(`${stack.url}/api/v1/images/upload`, { method: 'POST', headers, body });
-  assert.equal(accepted.status, 202);
-  const { postId } = ((await accepted.json()) as { data: { postId: string } }).data;
-  for (let i = 0; i < 300; i++) {
-    const detail = (await (await fetch(`${stack.url}/api/v1/images/${postId}`, { headers })).json()) as {
-      data: { processingStatus: string; thumbnailUrl: string };
-    };
-    if (detail.data.processingStatus === 'ready') return { postId, thumbnailUrl: detail.data.thumbnailUrl };
-    await new Promise((resolve) => setTimeout(resolve, 300));
-  }
-  throw new Error('the photo never became ready');
-}
-
 void test('a post reported from its menu by keyboard is removed by a moderator', { timeout: 240_000 }, async () => {
   const [ana, ben, carla] = await Promise.all([personPage(), personPage(), personPage()]);
   const anaSession = await signUp(ana, 'ana');
   await signUp(ben, 'ben');
   const carlaSession = await signUp(carla, 'carla');
-  const { postId, thumbnailUrl } = await uploadReadyPost(anaSession.accessToken);
+  const { postId, thumbnailUrl } = await uploadReadyPost(stack.url, anaSession.accessToken, {
+    caption: 'Reported harbour photo',
+  });
 
   // Ben reports it: the menu button, opened and walked with the keyboard alone.
   await ben.goto(`/p/${postId}`);

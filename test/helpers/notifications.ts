@@ -68,6 +68,8 @@ export interface StreamClient {
   socket: WebSocket;
   /** The next frame's JSON, or a rejection after `timeoutMs`. */
   next(timeoutMs?: number): Promise<unknown>;
+  /** Settles with the close frame the server sent, once it sends one. */
+  closed: Promise<{ code: number; reason: string }>;
 }
 
 /** `extraQuery` such as `&events=status`. */
@@ -85,8 +87,12 @@ export async function openStream(user: TestUser, extraQuery = ''): Promise<Strea
     if (waiter) waiter(frame);
     else frames.push(frame);
   });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.addEventListener('close', (event) => resolve({ code: event.code, reason: event.reason }));
+  });
   return {
     socket,
+    closed,
     next(timeoutMs = 10_000) {
       const queued = frames.shift();
       if (queued !== undefined) return Promise.resolve(JSON.parse(queued));

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { verifyAccessToken } from '../../auth/access-tokens';
-import { isSessionActive } from '../../db/queries/sessions';
+import { sessionStanding } from '../../db/queries/sessions';
 import { ApiError } from '../../shared/errors';
 import { parsePublicId } from '../../shared/ids';
 import type { AppEnv, Viewer } from '../app-env';
@@ -32,9 +32,9 @@ export async function authenticate(c: Context<AppEnv>, token: string): Promise<V
       : challenge('UNAUTHENTICATED', 'The access token is invalid', true);
   }
   const userId = parsePublicId('user', result.claims.userId);
-  if (!userId || !(await isSessionActive(db, result.claims.sessionId, userId))) {
-    throw challenge('UNAUTHENTICATED', 'The session has ended', true);
-  }
+  const standing = userId ? await sessionStanding(db, result.claims.sessionId, userId) : 'ended';
+  if (standing === 'suspended') throw new ApiError('ACCOUNT_SUSPENDED', 'This account is suspended');
+  if (!userId || standing !== 'active') throw challenge('UNAUTHENTICATED', 'The session has ended', true);
   return { userId, sessionId: result.claims.sessionId };
 }
 

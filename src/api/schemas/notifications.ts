@@ -1,5 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { notificationTypes } from '../../db/schema';
+import { notificationAudiences, notificationTypes } from '../../db/schema';
+import { fromBase64url } from '../../shared/base64url';
+import { limits } from '../../shared/limits';
 import { CursorPagination } from './pagination';
 
 export const Notification = z
@@ -41,3 +43,49 @@ export const StreamQuery = z.object({
       '`status` also sends `media.updated` and `post.updated` events about your own uploads (docs/media.md); without it only notifications arrive',
   }),
 });
+
+const Audience = z.enum(notificationAudiences).openapi({
+  description: '`everyone` (the default), `following` (only accounts the caller follows) or `off`',
+});
+
+export const NotificationPreferences = z
+  .object({ like: Audience, comment: Audience, follow: Audience })
+  .openapi('NotificationPreferences');
+
+/** Any of the three; those left out keep their value. */
+export const PreferencesPatch = z
+  .strictObject({ like: Audience.optional(), comment: Audience.optional(), follow: Audience.optional() })
+  .openapi('NotificationPreferencesPatch');
+
+const base64urlOf = (bytes: number, what: string) =>
+  z
+    .string()
+    .max(200)
+    .refine((text) => {
+      try {
+        return fromBase64url(text).byteLength === bytes;
+      } catch {
+        return false;
+      }
+    }, `${what} must be ${bytes} bytes, base64url`);
+
+/** A browser's `PushSubscription.toJSON()`; `expirationTime` is accepted and not kept. */
+export const PushSubscriptionBody = z
+  .object({
+    endpoint: z.string().min(1).max(limits.pushSubscriptions.endpointMaxLength),
+    expirationTime: z.number().nullable().optional(),
+    keys: z.object({
+      p256dh: base64urlOf(65, 'p256dh').refine(
+        (text) => fromBase64url(text)[0] === 4,
+        'p256dh must be an uncompressed P-256 point',
+      ),
+      auth: base64urlOf(16, 'auth'),
+    }),
+  })
+  .openapi('PushSubscriptionRequest');
+
+export const PushSubscriptionId = z
+  .object({ subscriptionId: z.string().openapi({ example: 'push_4be0…' }) })
+  .openapi('PushSubscriptionId');
+
+export const PushSubscriptionParam = z.object({ subscriptionId: z.string() });

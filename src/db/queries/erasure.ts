@@ -7,14 +7,28 @@
 import { sql } from 'drizzle-orm';
 import type { MediaObjects } from '../../shared/images';
 import type { Db } from '../client';
-import { comments, follows, likes, media, notifications, posts, sessions, users, accountExports } from '../schema';
+import {
+  comments,
+  follows,
+  likes,
+  media,
+  notifications,
+  posts,
+  pushSubscriptions,
+  sessions,
+  users,
+  accountExports,
+} from '../schema';
 
 async function count(db: Db, query: ReturnType<typeof sql>): Promise<number> {
   const result = await db.execute<{ n: number }>(query);
   return Number(result.rows[0]?.n ?? 0);
 }
 
-/** Marks the account deleted and ends every session: from now on it is 404 and cannot sign in. */
+/**
+ * Marks the account deleted, ends every session and forgets its push subscriptions: from now on it
+ * is 404, cannot sign in, and no device of it hears anything more while the rest is erased.
+ */
 export async function markAccountDeleted(db: Db, userId: string): Promise<{ avatarUrl: string | null } | undefined> {
   const [marked] = await db.batch([
     db.execute<{ avatar_url: string | null }>(sql`
@@ -23,6 +37,7 @@ export async function markAccountDeleted(db: Db, userId: string): Promise<{ avat
     db.execute(sql`
       update ${sessions} set revoked_at = now(), revoked_reason = 'account_deleted'
       where user_id = ${userId} and revoked_at is null`),
+    db.execute(sql`delete from ${pushSubscriptions} where user_id = ${userId}`),
   ]);
   const row = marked.rows[0];
   return row && { avatarUrl: row.avatar_url };

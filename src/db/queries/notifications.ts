@@ -2,6 +2,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { comments, follows, likes, notifications, users, type NotificationType } from '../schema';
 import { exactTime } from './exact-time';
+import { preferenceAllows } from './notification-preferences';
 import { mayNotify, notificationShown } from './visibility';
 
 /** What a notification says happened: `actorId` did `type` to `recipientId` (on a post, by a comment). */
@@ -28,7 +29,7 @@ export interface NotificationRow {
   read: boolean;
 }
 
-type Row = {
+export type NotificationSqlRow = {
   id: string;
   type: NotificationType;
   actor_id: string;
@@ -42,7 +43,7 @@ type Row = {
   read: boolean;
 };
 
-const toNotification = (r: Row): NotificationRow => ({
+export const toNotification = (r: NotificationSqlRow): NotificationRow => ({
   id: r.id,
   type: r.type,
   actorId: r.actor_id,
@@ -57,7 +58,7 @@ const toNotification = (r: Row): NotificationRow => ({
 });
 
 /** The columns a notification is shown with, from `n` joined to its actor `u`. */
-const shownColumns = sql`n.id, n.type, n.actor_id, u.username, u.avatar_url, n.post_id, n.comment_id, n.content,
+export const shownColumns = sql`n.id, n.type, n.actor_id, u.username, u.avatar_url, n.post_id, n.comment_id, n.content,
   n.created_at, ${exactTime(sql`n.created_at`)} as t, n.read_at is not null as read`;
 
 /**
@@ -81,17 +82,19 @@ const matchesNullable = (column: SQL, value: string | null) =>
   value === null ? sql`${column} is null` : sql`${column} = ${value}`;
 
 /**
- * Stores the notification if the fact holds and it is not stored already; returns it as shown, or
- * null when nothing was added (a repeat, or the fact was undone meanwhile).
+ * Stores the notification if the fact holds, safety and the recipient's preferences allow it, and
+ * it is not stored already; returns it as shown, or null when nothing was added (a repeat, the fact
+ * undone meanwhile, or excluded).
  */
 export async function recordNotification(db: Db, fact: NotificationFact): Promise<NotificationRow | null> {
   const content =
     fact.type === 'comment' ? sql`(select c.content from ${comments} c where c.id = ${fact.commentId})` : sql`null`;
-  const result = await db.execute<Row>(sql`
+  const result = await db.execute<NotificationSqlRow>(sql`
     with inserted as (
       insert into ${notifications} (recipient_id, actor_id, type, post_id, comment_id, content)
       select ${fact.recipientId}::uuid, ${fact.actorId}::uuid, ${fact.type}::varchar, ${fact.postId}::uuid, ${fact.commentId}::uuid, ${content}
       where ${factHolds(fact)} and ${mayNotify(fact.recipientId, fact.actorId)}
+        and ${preferenceAllows(fact.type, fact.recipientId, fact.actorId)}
       on conflict on constraint notifications_fact_key do nothing
       returning *
     )
@@ -119,7 +122,7 @@ export async function listNotifications(
   limit: number,
 ): Promise<NotificationRow[]> {
   const before = position ? sql`and (n.created_at, n.id) < (${position.t}::timestamptz, ${position.id}::uuid)` : sql``;
-  const result = await db.execute<Row>(sql`
+  const result = await db.execute<NotificationSqlRow>(sql`
     select ${shownColumns}
     from ${notifications} n join ${users} u on u.id = n.actor_id
     where n.recipient_id = ${recipientId} and ${notificationShown} ${before}

@@ -89,13 +89,27 @@ export async function revokeSessionOfSpentToken(db: Db, tokenHash: string): Prom
   return result.rows.length > 0;
 }
 
-export async function isSessionActive(db: Db, sessionId: string, userId: string): Promise<boolean> {
-  const rows = await db
-    .select({ id: sessions.id })
-    .from(sessions)
-    .where(and(eq(sessions.id, sessionId), eq(sessions.userId, userId), isNull(sessions.revokedAt)))
-    .limit(1);
-  return rows.length > 0;
+export type SessionStanding = 'active' | 'ended' | 'suspended';
+
+/** Whether a token's session still speaks for its user; a suspended account's sessions say so. */
+export async function sessionStanding(db: Db, sessionId: string, userId: string): Promise<SessionStanding> {
+  const result = await db.execute<{ active: boolean; suspended: boolean }>(sql`
+    select s.revoked_at is null as active, u.suspended_at is not null as suspended
+    from ${sessions} s join ${users} u on u.id = s.user_id
+    where s.id = ${sessionId} and s.user_id = ${userId}`);
+  const [row] = result.rows;
+  if (row?.suspended) return 'suspended';
+  return row?.active ? 'active' : 'ended';
+}
+
+/** True when a refresh token that no longer works belongs to a suspended account. */
+export async function isRefreshTokenOfSuspendedAccount(db: Db, tokenHash: string): Promise<boolean> {
+  const result = await db.execute(sql`
+    select 1 from ${refreshTokens} t
+    join ${sessions} s on s.id = t.session_id
+    join ${users} u on u.id = s.user_id
+    where t.token_hash = ${tokenHash} and u.suspended_at is not null`);
+  return result.rows.length > 0;
 }
 
 /** Ends the session, and also the one a presented refresh token belongs to if it is the same user's. */

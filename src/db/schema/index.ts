@@ -13,3 +13,6 @@ export * from './moderation-actions';
 export * from './media';
 export * from './media-upload-keys';
 export * from './exports';
+export * from './notification-preferences';
+export * from './push-subscriptions';
+export * from './push-deliveries';

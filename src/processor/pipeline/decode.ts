@@ -8,9 +8,9 @@
  *   not grow with the source's pixel count.
  * - whole-image (progressive or otherwise unusual JPEG through mozjpeg, WebP through libwebp, AVIF
  *   through libavif, interlaced PNG): the full-size RGBA image exists, in WASM memory and again in
- *   JavaScript for the WASM codecs. These get a lower pixel limit (FULL_DECODE_MAX_PIXELS).
+ *   JavaScript for the WASM codecs. These get lower pixel limits (limits.upload.maxPixelsPerFormat).
  */
-import { sniffImage } from '../../shared/image/format';
+import { CODING_NAMES, inspectImage, type InspectedImage } from '../../shared/image/inspect';
 import { readHeif, type HeifImage } from '../../shared/image/heif';
 import { checkJpegIntegrity } from '../../shared/image/jpeg-segments';
 import { withAvifDecoder, withJpegDecoder, withWebpDecoder, type DecodedRgba } from './codecs';
@@ -25,10 +25,9 @@ import {
   type BlockDecoder,
   type DctScale,
 } from './jpeg-decoder';
-import { AVIF_MAX_PIXELS, FULL_DECODE_MAX_PIXELS, MAX_PIXELS } from './limits';
 import { toOrientation, type Orientation } from './orient';
 import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
-import { decodePng, readPngInfo } from './png-decoder';
+import { decodePng } from './png-decoder';
 import { resize } from './resize';
 import { OnWhiteSink, PixelsSink, ResizingSink } from './row-sinks';
 
@@ -39,23 +38,13 @@ export interface Size {
   height: number;
 }
 
-/** What the header says, and which decoder will read the file. */
-export interface Inspection extends Size {
-  format: SourceFormat;
-  /** Set when the TypeScript JPEG decoder can stream the file. */
+/** What the header says (the shared inspection, which the upload route applied too), and the decoder's reading of it. */
+export interface Inspection extends InspectedImage {
+  /** Set when the TypeScript JPEG decoder streams the file. */
   baselineJpeg: BaselineJpeg | null;
   /** Set for HEIC and AVIF: the container's description of the picture. */
   heif: HeifImage | null;
-  streaming: boolean;
 }
-
-const WHOLE_DECODE_KIND: Record<SourceFormat, string> = {
-  jpeg: 'progressive JPEGs',
-  png: 'interlaced PNGs',
-  webp: 'WebP',
-  heic: 'HEIC',
-  avif: 'AVIF',
-};
 
 /**
  * libjpeg reports data it could not decode only as warnings, then fills the rest of the picture
@@ -63,31 +52,30 @@ const WHOLE_DECODE_KIND: Record<SourceFormat, string> = {
  */
 const JPEG_DATA_LOSS = /premature end|corrupt jpeg data: (?!\d+ extraneous bytes)|huffman/i;
 
-function sniff(input: Uint8Array, format: SourceFormat): Size {
-  const sniffed = sniffImage(input);
-  if (!sniffed.ok) {
+/** Refuses, before any pixel memory exists, what the shared inspection says cannot or must not be decoded. */
+function inspectOrRefuse(input: Uint8Array, format: SourceFormat): InspectedImage {
+  const inspected = inspectImage(input);
+  if (!inspected.ok && inspected.reason === 'too-many-pixels') {
+    throw new UndecodableImageError(
+      'too-many-pixels',
+      `The image has ${inspected.width}×${inspected.height} pixels; the processor accepts at most ${inspected.maxPixels / 1e6} megapixels for ${CODING_NAMES[inspected.coding]} files`,
+    );
+  }
+  if (!inspected.ok) {
     const reason =
-      sniffed.reason === 'truncated' ? 'truncated' : sniffed.reason === 'corrupt' ? 'corrupt' : 'format-mismatch';
+      inspected.reason === 'truncated' ? 'truncated' : inspected.reason === 'corrupt' ? 'corrupt' : 'format-mismatch';
     throw new UndecodableImageError(
       reason,
-      `The file is not a readable ${format.toUpperCase()} image (${sniffed.reason})`,
+      `The file is not a readable ${format.toUpperCase()} image (${inspected.reason})`,
     );
   }
-  if (sniffed.format !== format) {
+  if (inspected.format !== format) {
     throw new UndecodableImageError(
       'format-mismatch',
-      `The file is ${sniffed.format.toUpperCase()}, not ${format.toUpperCase()}`,
+      `The file is ${inspected.format.toUpperCase()}, not ${format.toUpperCase()}`,
     );
   }
-  return { width: sniffed.width, height: sniffed.height };
-}
-
-function refuseIfTooLarge({ width, height }: Size, limit: number, kind: string): void {
-  if (width * height <= limit) return;
-  throw new UndecodableImageError(
-    'too-many-pixels',
-    `The image has ${width}×${height} pixels; the processor accepts at most ${limit / 1e6} megapixels for ${kind}`,
-  );
+  return inspected;
 }
 
 /**
@@ -103,16 +91,13 @@ export function uprightOrientation(input: Uint8Array, format: SourceFormat, exif
 
 /** Reads headers only and refuses what cannot or must not be decoded: no pixel memory yet. */
 export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
-  const size = sniff(input, format);
-  refuseIfTooLarge(size, MAX_PIXELS, 'any image');
+  const image = inspectOrRefuse(input, format);
   let baselineJpeg: BaselineJpeg | null = null;
   let heif: HeifImage | null = null;
-  let streaming = false;
   if (format === 'heic' || format === 'avif') {
     const read = readHeif(input);
-    // sniff() has read the same container successfully.
+    // inspectImage() has read the same container successfully.
     heif = read.ok ? read.image : null;
-    streaming = format === 'heic';
   } else if (format === 'jpeg') {
     const integrity = checkJpegIntegrity(input);
     if (!integrity.ok) {
@@ -121,15 +106,14 @@ export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
         `The JPEG data is incomplete (${integrity.problem})`,
       );
     }
-    const header = readBaselineHeader(input);
-    baselineJpeg = header.ok ? header.jpeg : null;
-    streaming = header.ok;
-  } else if (format === 'png') {
-    streaming = !readPngInfo(input).interlaced;
+    if (image.streaming) {
+      const header = readBaselineHeader(input);
+      // The layout is one the streaming decoder reads, so what it cannot take is a broken header.
+      if (!header.ok) throw new UndecodableImageError('corrupt', `The JPEG header is damaged (${header.unsupported})`);
+      baselineJpeg = header.jpeg;
+    }
   }
-  if (!streaming) refuseIfTooLarge(size, FULL_DECODE_MAX_PIXELS, WHOLE_DECODE_KIND[format]);
-  if (format === 'avif') refuseIfTooLarge(size, AVIF_MAX_PIXELS, 'AVIF');
-  return { ...size, format, baselineJpeg, heif, streaming };
+  return { ...image, baselineJpeg, heif };
 }
 
 /** A view of a codec's result as our pixel type, without copying. */

@@ -9,6 +9,7 @@
  * thumbnail only, while a re-encoded original is read through an orientation walk.
  */
 import { stripJpegMetadata } from '../../shared/image/jpeg-segments';
+import { validateJpegStructure } from '../../shared/image/jpeg-validate';
 import { encodeBlurhash } from './blurhash';
 import {
   decodeImage,
@@ -109,9 +110,24 @@ type OriginalPlan =
   | { kind: 'lossless'; jpeg: BaselineJpeg; transform: TransformPlan }
   | { kind: 're-encode'; size: Size };
 
-function planOriginal(image: Inspection, turn: Orientation): OriginalPlan {
-  if (image.format === 'jpeg' && turn === 1) return { kind: 'own-data' };
-  const lossless = image.baselineJpeg ? planLosslessTransform(image.baselineJpeg, turn) : null;
+/** CMYK and YCCK pixels become sRGB: their own data, and their CMYK colour profile, cannot be kept. */
+function isInk(image: Inspection): boolean {
+  return image.jpegColour === 'cmyk' || image.jpegColour === 'ycck';
+}
+
+/**
+ * Keeping or turning a JPEG's own data serves its tables and scans as they are, so they must pass
+ * libjpeg's checks (browsers decode with it); our decoder forgives more. Anything else is
+ * re-encoded from pixels (or refused, if even our decoder cannot read it).
+ */
+function servesOwnData(input: Uint8Array, image: Inspection): boolean {
+  return image.format === 'jpeg' && !isInk(image) && validateJpegStructure(input).ok;
+}
+
+function planOriginal(input: Uint8Array, image: Inspection, turn: Orientation): OriginalPlan {
+  const ownData = servesOwnData(input, image);
+  if (ownData && turn === 1) return { kind: 'own-data' };
+  const lossless = image.baselineJpeg && ownData ? planLosslessTransform(image.baselineJpeg, turn) : null;
   // Only when no partial MCU would be trimmed: the original keeps every pixel the metadata reports.
   const keepsEveryPixel = lossless?.ok && lossless.plan.width === image.width && lossless.plan.height === image.height;
   if (image.baselineJpeg && lossless?.ok && keepsEveryPixel)
@@ -127,13 +143,12 @@ function planOriginal(image: Inspection, turn: Orientation): OriginalPlan {
  */
 async function useSource(
   input: Uint8Array,
-  format: SourceFormat,
+  image: Inspection,
   turn: Orientation,
   icc: Uint8Array[],
   clock: StageClock,
 ): Promise<SourceWork> {
-  const image = inspect(input, format);
-  const plan = planOriginal(image, turn);
+  const plan = planOriginal(input, image, turn);
   const upright = (size: Size): Size => (swapsAxes(turn) ? { width: size.height, height: size.width } : size);
   const displayOf = (decoded: Pixels): Promise<Pixels> => {
     const size = fitLongSide(decoded.width, decoded.height, DISPLAY_LONG_SIDE);
@@ -186,10 +201,11 @@ export async function processImage(
   format: SourceFormat,
   orientation: number,
 ): Promise<PipelineResult> {
+  const image = inspect(input, format);
   const turn = uprightOrientation(input, format, orientation);
   const clock = new StageClock();
-  const icc = iccProfileSegments(input, format);
-  const { width, height, original, originalMethod, storedDisplay } = await useSource(input, format, turn, icc, clock);
+  const icc = isInk(image) ? [] : iccProfileSegments(input, format);
+  const { width, height, original, originalMethod, storedDisplay } = await useSource(input, image, turn, icc, clock);
 
   const thumbnailSize = fitLongSide(storedDisplay.width, storedDisplay.height, THUMBNAIL_LONG_SIDE);
   const storedThumbnail = await clock.time('resize', () =>

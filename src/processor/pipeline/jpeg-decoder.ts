@@ -9,10 +9,11 @@
  * scaled decoding and sharp's "shrink on load" do. Memory is the sink's plus about 100 KB.
  *
  * Scope: baseline and extended sequential Huffman JPEG (SOF0, SOF1), 8-bit, one scan with all
- * components: grey, YCbCr or Adobe RGB, any sampling factors that are powers of two, restart
- * intervals. That is what cameras and phones write. Anything else (progressive, arithmetic, CMYK,
- * multi-scan) is reported as unsupported and left to mozjpeg.
+ * components: grey, YCbCr, Adobe RGB, CMYK or YCCK (converted to sRGB), any sampling factors that
+ * are powers of two, restart intervals. That is what cameras, phones and print workflows write.
+ * Anything else (progressive, arithmetic, multi-scan) is reported as unsupported and left to mozjpeg.
  */
+import { jpegColourOf, type JpegColour } from '../../shared/image/inspect';
 import { isStartOfFrame, MARKER, readSegmentAt, type JpegSegment } from '../../shared/image/jpeg-segments';
 import { UndecodableImageError } from './errors';
 import { ZIGZAG } from './jpeg-entropy';
@@ -47,7 +48,9 @@ export interface BaselineJpeg {
   hMax: number;
   vMax: number;
   restartInterval: number;
-  colour: 'grey' | 'ycbcr' | 'rgb';
+  colour: JpegColour;
+  /** An Adobe APP14 segment is present: CMYK samples are then stored inverted (255 = no ink), as Photoshop writes them. */
+  adobe: boolean;
   quantTables: Uint16Array[];
   dcTables: HuffmanTable[];
   acTables: HuffmanTable[];
@@ -116,13 +119,6 @@ function readHuffmanTables(bytes: Uint8Array, segment: JpegSegment, dc: HuffmanT
 
 const isPowerOfTwo = (value: number): boolean => value === 1 || value === 2 || value === 4;
 
-function colourOf(components: Component[], adobeTransform: number | null): BaselineJpeg['colour'] {
-  if (components.length === 1) return 'grey';
-  if (adobeTransform !== null) return adobeTransform === 0 ? 'rgb' : 'ycbcr';
-  const ids = String.fromCharCode(...components.map((c) => c.id));
-  return ids === 'RGB' ? 'rgb' : 'ycbcr';
-}
-
 /** Reads the header up to the first scan and says whether this decoder can take the file. */
 export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
   const quantTables: Uint16Array[] = [];
@@ -160,7 +156,7 @@ export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
       if (!frame) return { ok: false, unsupported: 'scan before frame' };
       const { components } = frame;
       const inScan = bytes[p]!;
-      if (components.length !== 1 && components.length !== 3)
+      if (components.length !== 1 && components.length !== 3 && components.length !== 4)
         return { ok: false, unsupported: `${components.length} components` };
       if (inScan !== components.length) return { ok: false, unsupported: 'one scan per component' };
       for (let i = 0; i < inScan; i++) {
@@ -197,7 +193,12 @@ export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
           hMax,
           vMax,
           restartInterval,
-          colour: colourOf(ordered, adobeTransform),
+          // By component id, in frame order, as inspectImage() classifies it.
+          colour: jpegColourOf(
+            components.map((c) => c.id),
+            adobeTransform,
+          ),
+          adobe: adobeTransform !== null,
           quantTables,
           dcTables,
           acTables,
@@ -635,7 +636,7 @@ export function scaledBlockDecoder(jpeg: BaselineJpeg, scale: DctScale, sink: Ro
   const rowDone = (mcuRow: number): void => {
     const top = mcuRow * bandHeight;
     const rows = Math.min(bandHeight, outHeight - top);
-    writeBand(jpeg.colour, plans, columnOf, band, outWidth, rows);
+    writeBand(jpeg.colour, jpeg.adobe, plans, columnOf, band, outWidth, rows);
     sink.accept(bandBytes, top, rows);
   };
   return { visit: inverseTransform, rowDone };
@@ -643,13 +644,18 @@ export function scaledBlockDecoder(jpeg: BaselineJpeg, scale: DctScale, sink: Ro
 
 /** Upsamples (by repetition) and converts one band of component samples to RGBA rows. */
 function writeBand(
-  colour: BaselineJpeg['colour'],
+  colour: JpegColour,
+  adobe: boolean,
   plans: ComponentPlan[],
   columnOf: Int32Array[],
   band: Uint8ClampedArray,
   width: number,
   rows: number,
 ): void {
+  if (colour === 'cmyk' || colour === 'ycck') {
+    writeInkBand(colour, adobe, plans, columnOf, band, width, rows);
+    return;
+  }
   const [p0, p1, p2] = plans;
   const [c0, c1, c2] = columnOf;
   let o = 0;
@@ -681,6 +687,97 @@ function writeBand(
         band[o + 2] = a + CB_TO_B[b]!;
       }
       band[o + 3] = 255;
+    }
+  }
+}
+
+/**
+ * Ink amounts (0–1) to sRGB: a second-degree polynomial fitted to the U.S. Web Coated (SWOP)
+ * profile, the usual press profile and the one untagged CMYK is assumed to be in — pdf.js's
+ * DeviceCMYK conversion (src/core/colorspace.js, Apache-2.0). Against sharp's colour-managed
+ * conversion it is within a few levels where the naive "light left by the ink" is off by 50–110
+ * on saturated colours (test/unit/pipeline/cmyk.test.ts).
+ */
+function inkToRgb(c: number, m: number, y: number, k: number, out: Uint8ClampedArray, at: number): void {
+  out[at] =
+    255 +
+    c *
+      (-4.387332384609988 * c +
+        54.48615194189176 * m +
+        18.82290502165302 * y +
+        212.25662451639585 * k -
+        285.2331026137004) +
+    m * (1.7149763477362134 * m - 5.6096736904047315 * y - 17.873870861415444 * k - 5.497006427196366) +
+    y * (-2.5217340131683033 * y - 21.248923337353073 * k + 17.5119270841813) +
+    k * (-21.86122147463605 * k - 189.48180835922747);
+  out[at + 1] =
+    255 +
+    c *
+      (8.841041422036149 * c +
+        60.118027045597366 * m +
+        6.871425592049007 * y +
+        31.159100130055922 * k -
+        79.2970844816548) +
+    m * (-15.310361306967817 * m + 17.575251261109482 * y + 131.35250912493976 * k - 190.9453302588951) +
+    y * (4.444339102852739 * y + 9.8632861493405 * k - 24.86741582555878) +
+    k * (-20.737325471181034 * k - 187.80453709719578);
+  out[at + 2] =
+    255 +
+    c *
+      (0.8842522430003296 * c +
+        8.078677503112928 * m +
+        30.89978309703729 * y -
+        0.23883238689178934 * k -
+        14.183576799673286) +
+    m * (10.49593273432072 * m + 63.02378494754052 * y + 50.606957656360734 * k - 112.23884253719248) +
+    y * (0.03296041114873217 * y + 115.60384449646641 * k - 193.58209356861505) +
+    k * (-22.33816807309886 * k - 180.12613974708367);
+  out[at + 3] = 255;
+}
+
+/**
+ * CMYK and YCCK to sRGB. YCCK's Y, Cb, Cr become C, M, Y as libjpeg's ycck_cmyk_convert makes
+ * them (the complement of the YCbCr conversion's R, G, B). Adobe files (all YCCK, and CMYK from
+ * Photoshop or libvips) store samples inverted, 255 meaning no ink, as libjpeg and browsers read them.
+ */
+function writeInkBand(
+  colour: 'cmyk' | 'ycck',
+  adobe: boolean,
+  plans: ComponentPlan[],
+  columnOf: Int32Array[],
+  band: Uint8ClampedArray,
+  width: number,
+  rows: number,
+): void {
+  const [p0, p1, p2, p3] = plans as [ComponentPlan, ComponentPlan, ComponentPlan, ComponentPlan];
+  const [c0, c1, c2, c3] = columnOf as [Int32Array, Int32Array, Int32Array, Int32Array];
+  // Stored value → ink amount: 1 − v/255 when inverted, v/255 otherwise.
+  const inverted = adobe || colour === 'ycck';
+  const ink = (value: number): number => (inverted ? 1 - value / 255 : value / 255);
+  const clamp = (value: number): number => Math.min(255, Math.max(0, value));
+  let o = 0;
+  for (let y = 0; y < rows; y++) {
+    const r0 = Math.floor(y / p0.uy) * p0.stride;
+    const r1 = Math.floor(y / p1.uy) * p1.stride;
+    const r2 = Math.floor(y / p2.uy) * p2.stride;
+    const r3 = Math.floor(y / p3.uy) * p3.stride;
+    for (let x = 0; x < width; x++, o += 4) {
+      const a = p0.plane[r0 + c0[x]!]!;
+      const b = p1.plane[r1 + c1[x]!]!;
+      const c = p2.plane[r2 + c2[x]!]!;
+      const k = p3.plane[r3 + c3[x]!]!;
+      if (colour === 'ycck') {
+        inkToRgb(
+          ink(255 - clamp(a + CR_TO_R[c]!)),
+          ink(255 - clamp(Math.round(a + CB_TO_G[b]! + CR_TO_G[c]!))),
+          ink(255 - clamp(a + CB_TO_B[b]!)),
+          ink(k),
+          band,
+          o,
+        );
+      } else {
+        inkToRgb(ink(a), ink(b), ink(c), ink(k), band, o);
+      }
     }
   }
 }

@@ -69,6 +69,7 @@ export type TransformCheck = { ok: true; plan: TransformPlan } | { ok: false; re
 /** Decides whether `jpeg` can be turned losslessly here, before any coefficient is read. */
 export function planLosslessTransform(jpeg: BaselineJpeg, orientation: Orientation): TransformCheck {
   if (jpeg.colour === 'rgb') return { ok: false, reason: 'Adobe RGB JPEGs are re-encoded' };
+  if (jpeg.colour === 'cmyk' || jpeg.colour === 'ycck') return { ok: false, reason: 'CMYK is re-encoded as sRGB' };
   const geometry = GEOMETRY[orientation];
   const mcuWidth = 8 * jpeg.hMax;
   const mcuHeight = 8 * jpeg.vMax;

@@ -52,7 +52,7 @@ export async function explain(error: unknown): Promise<string> {
     case 'IMAGE_TOO_LARGE':
       return `That photo has too many pixels. The limit is ${Math.round((limits?.upload.maxPixels ?? 50_000_000) / 1_000_000)} megapixels.`;
     case 'UNSUPPORTED_MEDIA_TYPE':
-      return 'That file is not a photo Lumen can read. Choose a JPEG, PNG or WebP image.';
+      return 'That file is not a photo Lumen can read. Choose a JPEG, PNG, WebP, HEIC or AVIF photo.';
     case 'UNPROCESSABLE':
       return error.message;
     case 'RATE_LIMITED':
@@ -63,6 +63,8 @@ export async function explain(error: unknown): Promise<string> {
       return 'That username is taken. Try another one.';
     case 'EMAIL_TAKEN':
       return 'There is already an account with that email. Sign in instead?';
+    case 'ACCOUNT_SUSPENDED':
+      return 'This account is suspended by the moderators.';
     case 'UNAUTHENTICATED':
     case 'TOKEN_EXPIRED':
       return 'Your session has ended. Please sign in again.';
@@ -70,6 +72,8 @@ export async function explain(error: unknown): Promise<string> {
       return 'This is not here: it may have been deleted, or it is not shared with you.';
     case 'FORBIDDEN':
       return 'You are not allowed to do that.';
+    case 'WRONG_PASSWORD':
+      return 'That password is not right. Nothing was changed.';
     case 'VALIDATION_ERROR':
       return error.message;
     default:

@@ -7,6 +7,8 @@ export interface InstanceLimits {
   bio: { max: number };
   comment: { max: number };
   tags: { maxCount: number };
+  /** Absent on servers from before posts of several photos. */
+  media?: { maxPerPost: number };
 }
 
 function isLimits(value: unknown): value is InstanceLimits {

@@ -3,16 +3,7 @@ import { api, rotateTokens } from './client';
 import { ApiError, offline } from './errors';
 import { currentSession, refreshSession, type Session } from './session';
 
-export type UploadAccepted = Extract<InferResponseType<typeof api.images.upload.$post, 202>, { success: true }>['data'];
-
-export interface UploadFields {
-  image: File;
-  caption: string;
-  altText: string;
-  tags: string[];
-  location: { latitude: number; longitude: number; name?: string } | null;
-  privacy: 'public' | 'followers' | 'private';
-}
+export type MediaAccepted = Extract<InferResponseType<typeof api.media.$post, 202>, { success: true }>['data'];
 
 function randomKey(): string {
   return [...crypto.getRandomValues(new Uint8Array(16))].map((byte) => byte.toString(16).padStart(2, '0')).join('');
@@ -33,9 +24,12 @@ function sendOnce(
   session: Session,
   idempotencyKey: string,
   onProgress: (fraction: number) => void,
+  signal: AbortSignal,
 ): Promise<Response> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    signal.addEventListener('abort', () => xhr.abort());
+    xhr.addEventListener('abort', () => reject(new DOMException('Upload cancelled', 'AbortError')));
     xhr.open('POST', url);
     xhr.setRequestHeader('Authorization', `Bearer ${session.accessToken}`);
     xhr.setRequestHeader('Idempotency-Key', idempotencyKey);
@@ -52,35 +46,31 @@ function sendOnce(
 }
 
 /**
- * Multipart upload through XMLHttpRequest, which (unlike fetch) reports upload progress. The
- * Idempotency-Key makes the retry after a token refresh safe: the server never creates twice.
+ * One photo for a post to come (`POST /media`), through XMLHttpRequest, which (unlike fetch)
+ * reports upload progress. The Idempotency-Key makes the retry after a token refresh safe: the
+ * server never stores the photo twice.
  */
-export async function uploadPhoto(
-  fields: UploadFields,
+export async function uploadMedia(
+  image: File,
   onProgress: (fraction: number) => void,
-): Promise<UploadAccepted> {
+  signal: AbortSignal,
+): Promise<MediaAccepted> {
   const body = new FormData();
-  body.set('image', fields.image);
-  if (fields.caption) body.set('caption', fields.caption);
-  if (fields.altText) body.set('altText', fields.altText);
-  if (fields.tags.length) body.set('tags', JSON.stringify(fields.tags));
-  if (fields.location) body.set('location', JSON.stringify(fields.location));
-  body.set('privacy', fields.privacy);
-
-  const url = api.images.upload.$url().toString();
+  body.set('image', image);
+  const url = api.media.$url().toString();
   const key = randomKey();
   let session = currentSession();
   if (!session) throw new ApiError(401, 'UNAUTHENTICATED', 'Not signed in');
-  let response = await sendOnce(url, body, session, key, onProgress);
+  let response = await sendOnce(url, body, session, key, onProgress, signal);
   if (response.status === 401) {
     session = await refreshSession(session, rotateTokens);
-    if (session) response = await sendOnce(url, body, session, key, onProgress);
+    if (session) response = await sendOnce(url, body, session, key, onProgress, signal);
   }
   const parsed: unknown = await response
     .clone()
     .json()
     .catch(() => null);
   if (response.ok && typeof parsed === 'object' && parsed !== null && 'data' in parsed)
-    return parsed.data as UploadAccepted;
+    return parsed.data as MediaAccepted;
   throw await ApiError.fromResponse(response, parsed);
 }

@@ -5,6 +5,7 @@
 import type { InferResponseType } from 'hono/client';
 import { api, apiBase, call, rotateTokens } from '../api/client';
 import { currentSession, onSessionChange, refreshSession } from '../api/session';
+import { isStatusEvent, publishStatus, setLive } from './status';
 
 export type Notification = Extract<
   InferResponseType<typeof api.notifications.$get, 200>,
@@ -48,17 +49,21 @@ function connect(): void {
   const url = new URL(`${apiBase}/notifications/stream`);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   url.searchParams.set('token', session.accessToken);
+  // Also the processing status of our own uploads, so the composer needs no polling.
+  url.searchParams.set('events', 'status');
   const opened = new WebSocket(url);
   socket = opened;
   let wasOpen = false;
   opened.addEventListener('open', () => {
     wasOpen = true;
     retryDelay = 1000;
+    setLive(true);
     // Whatever arrived while disconnected is in the count, even if it was not pushed to us.
     void refreshCount();
   });
   opened.addEventListener('message', (event) => {
     const parsed: unknown = typeof event.data === 'string' ? JSON.parse(event.data) : null;
+    if (isStatusEvent(parsed)) return publishStatus(parsed);
     if (!isNotification(parsed)) return;
     if (!parsed.read) unread += 1;
     publish(parsed);
@@ -66,6 +71,7 @@ function connect(): void {
   opened.addEventListener('close', async () => {
     if (socket !== opened) return;
     socket = null;
+    setLive(false);
     // Refused before opening: most likely an expired access token (the browser hides the 401).
     if (!wasOpen) await refreshSession(session, rotateTokens);
     retryTimer = setTimeout(connect, retryDelay);
@@ -77,6 +83,7 @@ function disconnect(): void {
   clearTimeout(retryTimer);
   const closing = socket;
   socket = null;
+  setLive(false);
   closing?.close();
   setUnread(0);
 }

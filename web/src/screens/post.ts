@@ -6,7 +6,7 @@ import { navigate, type Route } from '../router';
 import { errorLine, formatCount, h, timeAgo } from '../ui/dom';
 import { infiniteList } from '../ui/infinite-list';
 import { altOf, authorLine, likeButton } from '../ui/post-card';
-import { photo } from '../ui/photo';
+import { postPhotos } from '../ui/post-photos';
 import { actionMenu, reportDialog, setBlocked, setMuted } from '../ui/safety-menu';
 import { toast } from '../ui/toast';
 
@@ -24,26 +24,7 @@ export async function postScreen({ params, signal }: Route): Promise<Node> {
   const post = await loadPost(postId);
   const me = currentSession()?.userId;
   const isAuthor = me === post.userId;
-  const image =
-    post.processingStatus === 'ready'
-      ? photo({
-          src: post.displayUrl,
-          alt: altOf(post),
-          blurhash: post.metadata?.blurhash,
-          aspectRatio: post.metadata?.aspectRatio,
-          eager: true,
-        })
-      : h(
-          'div',
-          { class: 'photo processing' },
-          h(
-            'p',
-            {},
-            post.processingStatus === 'processing'
-              ? 'Still processing…'
-              : `Could not process this photo${post.failureReason ? `: ${post.failureReason}` : ''}.`,
-          ),
-        );
+  const image = postPhotos(post, altOf(post));
 
   const deleteButton =
     isAuthor &&

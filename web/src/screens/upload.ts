@@ -1,8 +1,11 @@
+import { api, call } from '../api/client';
 import { explain } from '../api/errors';
 import { instanceLimits } from '../api/instance';
-import { uploadPhoto, type UploadFields } from '../api/upload-request';
+import { watchStatus } from '../live/status';
 import { errorLine, h, statusLine } from '../ui/dom';
-import { photo } from '../ui/photo';
+import { photoPicker } from '../ui/photo-picker';
+import { altOf } from '../ui/post-card';
+import { postPhotos } from '../ui/post-photos';
 import { loadPost, type PostDetail } from './post';
 
 function field(id: string, label: string, control: HTMLElement, hint?: string): HTMLElement {
@@ -23,30 +26,38 @@ function parseTags(text: string): string[] {
     .filter(Boolean);
 }
 
-/** Polls the post until the processor has made its variants (or given up). */
-async function whenProcessed(postId: string, signal: AbortSignal): Promise<PostDetail> {
-  for (let delay = 600; ; delay = Math.min(delay * 1.5, 4000)) {
-    const post = await loadPost(postId);
-    if (post.processingStatus !== 'processing' || signal.aborted) return post;
-    await new Promise((resolve) => setTimeout(resolve, delay));
-  }
+/** The post once it is no longer processing: told by `post.updated`, read again only without a socket. */
+function whenProcessed(postId: string, signal: AbortSignal): Promise<PostDetail> {
+  return new Promise((resolve, reject) => {
+    watchStatus(async (event) => {
+      if (event && (event.type !== 'post.updated' || event.postId !== postId)) return false;
+      try {
+        const post = await loadPost(postId);
+        if (post.processingStatus === 'processing') return false;
+        resolve(post);
+      } catch (failure) {
+        reject(failure instanceof Error ? failure : new Error(String(failure)));
+      }
+      return true;
+    }, signal);
+  });
 }
 
-export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
-  const file = h('input', {
-    type: 'file',
-    name: 'image',
-    accept: 'image/jpeg,image/png,image/webp',
-    required: true,
-    class: 'file-input',
-  });
-  const preview = h(
-    'div',
-    { class: 'preview', 'aria-live': 'polite' },
-    h('p', { class: 'muted' }, 'Choose a JPEG, PNG or WebP photo.'),
+const defaultMaxPhotos = 20;
+
+/** Something the person can fix in the form, said in their words (not an API error). */
+class FormProblem extends Error {}
+
+export async function uploadScreen({ signal }: { signal: AbortSignal }): Promise<Node> {
+  const limits = await instanceLimits().catch(() => null);
+  const photos = photoPicker(
+    {
+      maxPhotos: limits?.media?.maxPerPost ?? defaultMaxPhotos,
+      maxBytes: limits?.upload.maxBytes ?? Number.POSITIVE_INFINITY,
+    },
+    signal,
   );
   const caption = h('textarea', { name: 'caption', rows: 3, maxlength: 2200 });
-  const altText = h('textarea', { name: 'altText', rows: 2, maxlength: 1500 });
   const tags = h('input', { name: 'tags', placeholder: 'sunset, beach', autocapitalize: 'none' });
   const locationName = h('input', { name: 'locationName', placeholder: 'Where was it taken?' });
   const coordinates = h('small', { class: 'muted' });
@@ -76,17 +87,14 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
     ),
   );
 
-  const progress = h('progress', { max: 1, value: 0, hidden: true, 'aria-label': 'Upload progress' });
   const status = statusLine();
   const error = errorLine();
   const submit = h('button', { type: 'submit' }, 'Share');
   const form = h(
     'form',
     { class: 'stack upload' },
-    h('label', { class: 'drop' }, h('span', { class: 'button ghost' }, 'Choose photo'), file),
-    preview,
+    photos.element,
     field('upload-caption', 'Caption', caption, '#hashtags in the caption become tags too.'),
-    field('upload-alt', 'Description for people who cannot see the photo', altText),
     field('upload-tags', 'Tags', tags, 'Separated by commas or spaces.'),
     h(
       'div',
@@ -96,61 +104,48 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
       coordinates,
     ),
     privacy,
-    progress,
     status,
     error,
     submit,
   );
 
-  let previewUrl: string | null = null;
-  signal.addEventListener('abort', () => previewUrl && URL.revokeObjectURL(previewUrl));
-  file.addEventListener('change', async () => {
-    const chosen = file.files?.[0];
-    error.textContent = '';
-    if (previewUrl) URL.revokeObjectURL(previewUrl);
-    previewUrl = chosen ? URL.createObjectURL(chosen) : null;
-    preview.replaceChildren(previewUrl ? h('img', { src: previewUrl, alt: 'Preview of the chosen photo' }) : '');
-    const limits = await instanceLimits().catch(() => null);
-    // Say so before a long upload that the server would refuse anyway.
-    if (chosen && limits && chosen.size > limits.upload.maxBytes)
-      error.textContent = `That photo is too large (${(chosen.size / 1048576).toFixed(1)} MB). Photos can be up to ${Math.round(limits.upload.maxBytes / 1048576)} MB.`;
-  });
-
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const image = file.files?.[0];
-    if (!image) return;
-    const chosenPrivacy = new FormData(form).get('privacy');
-    const fields: UploadFields = {
-      image,
-      caption: caption.value.trim(),
-      altText: altText.value.trim(),
-      tags: parseTags(tags.value),
-      location: position
-        ? { ...position, ...(locationName.value.trim() ? { name: locationName.value.trim() } : {}) }
-        : null,
-      privacy: chosenPrivacy === 'followers' || chosenPrivacy === 'private' ? chosenPrivacy : 'public',
-    };
     if (locationName.value.trim() && !position) {
       error.textContent = 'A location needs coordinates: press “Use my position”, or clear the location.';
       return;
     }
+    const chosenPrivacy = new FormData(form).get('privacy');
     submit.disabled = true;
     error.textContent = '';
-    progress.hidden = false;
-    status.textContent = 'Uploading…';
     try {
-      const accepted = await uploadPhoto(fields, (fraction) => {
-        progress.value = fraction;
-        status.textContent = `Uploading… ${Math.round(fraction * 100)}%`;
-      });
-      progress.hidden = true;
+      status.textContent = 'Waiting for the uploads…';
+      const settled = await photos.settle();
+      if ('problem' in settled) throw new FormProblem(settled.problem);
+      status.textContent = 'Sharing…';
+      const problem = await photos.saveDescriptions();
+      if (problem) throw new FormProblem(problem);
+      const captionText = caption.value.trim();
+      const tagList = parseTags(tags.value);
+      const post = await call(
+        api.posts.$post({
+          json: {
+            mediaIds: settled.mediaIds,
+            ...(captionText ? { caption: captionText } : {}),
+            ...(tagList.length ? { tags: tagList } : {}),
+            ...(position
+              ? { location: { ...position, ...(locationName.value.trim() ? { name: locationName.value.trim() } : {}) } }
+              : {}),
+            privacy: chosenPrivacy === 'followers' || chosenPrivacy === 'private' ? chosenPrivacy : 'public',
+          },
+        }),
+      );
       status.textContent = '';
-      form.replaceWith(processingView(accepted.postId, previewUrl, signal));
+      form.replaceWith(resultView(post, photos.previews(), signal));
     } catch (failure) {
-      progress.hidden = true;
       status.textContent = '';
-      error.textContent = await explain(failure);
+      // Everything typed and every photo stays in the form.
+      error.textContent = failure instanceof FormProblem ? failure.message : await explain(failure);
       submit.disabled = false;
     }
   });
@@ -158,50 +153,45 @@ export function uploadScreen({ signal }: { signal: AbortSignal }): Node {
   return h('section', { class: 'narrow' }, h('h1', {}, 'New post'), form);
 }
 
-function processingView(postId: string, previewUrl: string | null, signal: AbortSignal): HTMLElement {
+function resultView(created: PostDetail, previews: string[], signal: AbortSignal): HTMLElement {
+  const count = created.mediaCount;
   const frame = h(
     'div',
     { class: 'processing-frame' },
-    previewUrl && h('img', { src: previewUrl, alt: '', class: 'blurred' }),
+    previews[0] && h('img', { src: previews[0], alt: '', class: 'blurred' }),
     h(
       'p',
       { class: 'processing-label' },
       h('span', { class: 'spinner', 'aria-hidden': 'true' }),
-      'Processing your photo…',
+      count > 1 ? `Processing your ${count} photos…` : 'Processing your photo…',
     ),
   );
   const status = h(
     'p',
     { role: 'status', class: 'muted' },
-    'Your photo is uploaded. Lumen is preparing its sizes; this takes a few seconds.',
+    `Your ${count > 1 ? 'photos are' : 'photo is'} uploaded. Lumen is preparing their sizes; this takes a few seconds.`,
   );
   const view = h('div', { class: 'stack', 'data-state': 'processing' }, frame, status);
-  whenProcessed(postId, signal).then(
-    (post) => {
-      if (signal.aborted) return;
-      if (post.processingStatus === 'ready') {
-        view.dataset.state = 'ready';
-        frame.replaceWith(
-          photo({
-            src: post.displayUrl,
-            alt: post.altText || post.caption || 'Your photo',
-            blurhash: post.metadata?.blurhash,
-            aspectRatio: post.metadata?.aspectRatio,
-            eager: true,
-          }),
-        );
-        status.replaceChildren(
-          'Your photo is live. ',
-          h('a', { href: `/p/${postId}` }, 'View post'),
-          ' · ',
-          h('a', { href: '/upload' }, 'Share another'),
-        );
-      } else {
-        view.dataset.state = 'failed';
-        status.textContent = `This photo could not be processed${post.failureReason ? `: ${post.failureReason}` : ''}.`;
-      }
-    },
-    async (failure) => (status.textContent = await explain(failure)),
-  );
+  const show = (post: PostDetail) => {
+    if (post.processingStatus === 'ready') {
+      view.dataset.state = 'ready';
+      frame.replaceWith(postPhotos(post, altOf(post)));
+      status.replaceChildren(
+        count > 1 ? 'Your photos are live. ' : 'Your photo is live. ',
+        h('a', { href: `/p/${post.postId}` }, 'View post'),
+        ' · ',
+        h('a', { href: '/upload' }, 'Share another'),
+      );
+    } else {
+      view.dataset.state = 'failed';
+      status.textContent = `This post could not be processed${post.failureReason ? `: ${post.failureReason}` : ''}.`;
+    }
+  };
+  if (created.processingStatus !== 'processing') show(created);
+  else
+    whenProcessed(created.postId, signal).then(
+      (post) => signal.aborted || show(post),
+      async (failure) => (status.textContent = await explain(failure)),
+    );
   return view;
 }

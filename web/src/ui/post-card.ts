@@ -5,6 +5,7 @@ import { currentSession } from '../api/session';
 import { navigate } from '../router';
 import { formatCount, h, timeAgo } from './dom';
 import { icon } from './icons';
+import { carousel } from './carousel';
 import { avatar, photo } from './photo';
 import { toast } from './toast';
 
@@ -70,21 +71,32 @@ export function authorLine(
 export function postCard(post: FeedItem, index: number): HTMLElement {
   return h(
     'article',
-    { class: 'card', 'aria-label': `Photo by ${post.username}` },
+    {
+      class: 'card',
+      'aria-label': post.mediaCount > 1 ? `${post.mediaCount} photos by ${post.username}` : `Photo by ${post.username}`,
+    },
     authorLine(post, h('time', { datetime: post.createdAt, class: 'muted' }, timeAgo(post.createdAt))),
-    h(
-      'a',
-      { href: `/p/${post.postId}`, class: 'photo-link' },
-      photo({
-        src: post.displayUrl,
-        srcset: `${post.imageUrl} 320w, ${post.displayUrl} 1080w`,
-        sizes: '(max-width: 640px) 100vw, 600px',
-        alt: altOf(post),
-        blurhash: post.blurhash,
-        aspectRatio: post.aspectRatio,
-        eager: index < 2,
-      }),
-    ),
+    post.mediaCount > 1
+      ? carousel(post.media, {
+          fallbackAlt: (i) => `Photo ${i + 1} by ${post.username}`,
+          label: `${post.mediaCount} photos by ${post.username}`,
+          href: `/p/${post.postId}`,
+          sizes: '(max-width: 640px) 100vw, 600px',
+          eager: index < 2,
+        })
+      : h(
+          'a',
+          { href: `/p/${post.postId}`, class: 'photo-link' },
+          photo({
+            src: post.displayUrl,
+            srcset: `${post.imageUrl} 320w, ${post.displayUrl} 1080w`,
+            sizes: '(max-width: 640px) 100vw, 600px',
+            alt: altOf(post),
+            blurhash: post.blurhash,
+            aspectRatio: post.aspectRatio,
+            eager: index < 2,
+          }),
+        ),
     h(
       'div',
       { class: 'actions' },

@@ -5,6 +5,7 @@ import { hashRefreshToken, newRefreshToken } from '../../../auth/refresh-tokens'
 import { postgresErrorOf } from '../../../db/client';
 import {
   createSession,
+  isRefreshTokenOfSuspendedAccount,
   replacePasswordAndSessions,
   revokeSessions,
   revokeSessionOfSpentToken,
@@ -18,6 +19,7 @@ import { limits, tokenLifetimes } from '../../../shared/limits';
 import { createRouter, type AppEnv } from '../../app-env';
 import { viewerOf } from '../../middleware/auth';
 import { countRequest } from '../../middleware/rate-limit';
+import { liveConnectionsOf } from '../../../notifications/live-channel';
 import { confirmPassword } from '../../password-confirmation';
 import { changePassword, login, logout, refresh, register } from './auth.routes';
 
@@ -94,6 +96,9 @@ export const authRoutes = createRouter()
     const expiresAt = new Date(Date.now() + tokenLifetimes.refreshSeconds * 1000);
     const session = await rotateRefreshToken(db, presentedHash, await hashRefreshToken(successor), expiresAt);
     if (!session) {
+      if (await isRefreshTokenOfSuspendedAccount(db, presentedHash)) {
+        throw new ApiError('ACCOUNT_SUSPENDED', 'This account is suspended');
+      }
       if (await revokeSessionOfSpentToken(db, presentedHash)) {
         throw new ApiError('UNAUTHENTICATED', 'This refresh token was already used; the session has been ended');
       }
@@ -109,6 +114,7 @@ export const authRoutes = createRouter()
     const presented = c.req.header('Content-Type')?.includes('json') ? c.req.valid('json').refreshToken : undefined;
     const presentedHash = presented === undefined ? undefined : await hashRefreshToken(presented);
     await revokeSessions(c.var.services.db, viewer.userId, viewer.sessionId, presentedHash);
+    await liveConnectionsOf(c.env.LIVE_CONNECTIONS, viewer.userId).endStreams('signed out', viewer.sessionId);
     return c.json({ success: true as const, data: { loggedOut: true as const } }, 200);
   })
   .openapi(changePassword, async (c) => {
@@ -116,5 +122,7 @@ export const authRoutes = createRouter()
     const user = await confirmPassword(c, currentPassword);
     const session = await newSession();
     await replacePasswordAndSessions(c.var.services.db, user.id, await hashPassword(newPassword), session);
+    // Every earlier session ended, this device's too: its streams reconnect with the new tokens.
+    await liveConnectionsOf(c.env.LIVE_CONNECTIONS, user.id).endStreams('password changed');
     return c.json({ success: true as const, data: await tokenPair(c, user.id, session.id, session.refreshToken) }, 200);
   });

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import { postgresErrorOf } from '../../../db/client';
 import { updateFirstMediaAltText } from '../../../db/queries/media';
 import {
   expireUploadKey,
@@ -18,6 +17,7 @@ import { cacheKeys, cacheTtlSeconds, invalidate, readThrough } from '../../../sh
 import { viewerOf } from '../../middleware/auth';
 import { ownPost, visiblePost } from '../../post-access';
 import { removePost } from '../../post-removal';
+import { earlierUpload, insertUpload, type UploadKeys } from '../../upload-idempotency';
 import { tagsOf } from '../../schemas/posts';
 import { deletePostRoute, getPost, patchPost, upload } from './images.routes';
 import { arrangePhotos } from './arrange-photos';
@@ -48,10 +48,9 @@ async function acceptedAnswer(
  * A retried upload gets the first answer again, status and body, as the contract's replay rule
  * says. Keys kept before answers were stored get one rebuilt from the post as it stands.
  */
-async function answerForRetry(
-  c: Context<AppEnv>,
-  earlier: { post: PostRow; response: Record<string, unknown> | null },
-) {
+type EarlierPost = { post: PostRow; response: Record<string, unknown> | null };
+
+async function answerForRetry(c: Context<AppEnv>, earlier: EarlierPost) {
   const data =
     earlier.response ?? (await acceptedAnswer(c, earlier.post, earlier.post.status === 'processing' ? 2 : 0));
   return c.json({ success: true as const, data: data as Awaited<ReturnType<typeof acceptedAnswer>> }, 202);
@@ -64,11 +63,12 @@ export const imageRoutes = createRouter()
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
     const form = c.req.valid('form');
 
-    if (idempotencyKey) {
-      const earlier = await findPostByUploadKey(db, userId, idempotencyKey);
-      if (earlier) return answerForRetry(c, earlier);
-      await expireUploadKey(db, userId, idempotencyKey);
-    }
+    const keys: UploadKeys<EarlierPost> = {
+      find: (key) => findPostByUploadKey(db, userId, key),
+      expire: (key) => expireUploadKey(db, userId, key),
+    };
+    const earlier = await earlierUpload(keys, idempotencyKey);
+    if (earlier) return answerForRetry(c, earlier);
 
     const bytes = new Uint8Array(await form.image.arrayBuffer());
     const image = judgeUpload(bytes);
@@ -103,23 +103,12 @@ export const imageRoutes = createRouter()
       fileSize: bytes.byteLength,
     };
     const answer = await acceptedAnswer(c, { ...post, status: 'processing' }, estimatedProcessingSeconds(image));
-    try {
-      await insertPostWithPhoto(
-        db,
-        post,
-        photo,
-        idempotencyKey ? { key: idempotencyKey, response: answer } : undefined,
-      );
-    } catch (error) {
-      await images.delete(objects.originalKey);
-      // Two concurrent uploads with one key: the other one won; answer with its post.
-      const winner =
-        idempotencyKey &&
-        postgresErrorOf(error)?.code === '23505' &&
-        (await findPostByUploadKey(db, userId, idempotencyKey));
-      if (winner) return answerForRetry(c, winner);
-      throw error;
-    }
+    const winner = await insertUpload(keys, idempotencyKey, {
+      insert: () =>
+        insertPostWithPhoto(db, post, photo, idempotencyKey ? { key: idempotencyKey, response: answer } : undefined),
+      deleteOriginal: () => images.delete(objects.originalKey),
+    });
+    if (winner) return answerForRetry(c, winner);
     await enqueueProcessing(c, imageJobs, mediaId, objects.originalKey);
     return c.json({ success: true as const, data: answer }, 202);
   })

@@ -1,14 +1,12 @@
 import type { Context } from 'hono';
-import { sniffImage, type SniffResult, type SupportedImageFormat } from '../../../shared/image/format';
+import type { SniffResult, SupportedImageFormat } from '../../../shared/image/format';
+import { inspectImage } from '../../../shared/image/inspect';
 import { toPublicId } from '../../../shared/ids';
 import type { ImageJob } from '../../../shared/queue-messages';
 import type { AppEnv } from '../../app-env';
 import { ApiError } from '../../../shared/errors';
 import { limits } from '../../../shared/limits';
 import type { ImageFormat } from '../../../db/schema';
-import { UndecodableImageError } from '../../../processor/pipeline/errors';
-import { readBaselineHeader } from '../../../processor/pipeline/jpeg-decoder';
-import { readPngInfo } from '../../../processor/pipeline/png-decoder';
 
 const formatNames: Record<SupportedImageFormat, ImageFormat> = {
   jpeg: 'JPEG',
@@ -45,7 +43,8 @@ function refusal(sniffed: Exclude<SniffResult, { ok: true }>): ApiError {
 
 /**
  * Judges an upload by its bytes before anything is stored: the format by magic bytes, the pixel
- * count from the header, so a small file claiming 30000×30000 pixels is refused without decoding.
+ * count from the header against the limit of the decoder the processor will use (the same
+ * inspection it applies), so a small file claiming 30000×30000 pixels is refused without decoding.
  */
 export function judgeUpload(bytes: Uint8Array): AcceptedImage {
   if (bytes.byteLength > limits.upload.maxBytes) {
@@ -53,46 +52,13 @@ export function judgeUpload(bytes: Uint8Array): AcceptedImage {
       details: { maxBytes: limits.upload.maxBytes, receivedBytes: bytes.byteLength },
     });
   }
-  const sniffed = sniffImage(bytes);
-  if (!sniffed.ok) throw refusal(sniffed);
-  const pixels = sniffed.width * sniffed.height;
-  if (pixels > limits.upload.maxPixels) {
-    throw new ApiError('IMAGE_TOO_LARGE', `Photos are limited to ${limits.upload.maxPixels / 1e6} megapixels`, {
-      details: { maxPixels: limits.upload.maxPixels, width: sniffed.width, height: sniffed.height },
-    });
+  const inspected = inspectImage(bytes);
+  if (!inspected.ok && inspected.reason === 'too-many-pixels') {
+    const { maxPixels, width, height, coding } = inspected;
+    throw new ApiError('IMAGE_TOO_LARGE', inspected.description, { details: { maxPixels, width, height, coding } });
   }
-  if (pixels === 0) throw refusal({ ok: false, reason: 'corrupt', format: sniffed.format });
-  if (pixels > limits.upload.maxPixelsWholeDecode && needsWholeImageDecode(bytes, sniffed.format)) {
-    throw new ApiError(
-      'IMAGE_TOO_LARGE',
-      `Progressive JPEGs, WebP, AVIF and interlaced PNGs are limited to ${limits.upload.maxPixelsWholeDecode / 1e6} megapixels`,
-      { details: { maxPixels: limits.upload.maxPixelsWholeDecode, width: sniffed.width, height: sniffed.height } },
-    );
-  }
-  const formatLimit = sniffed.format === 'avif' ? limits.upload.maxPixelsPerFormat.avif : null;
-  if (formatLimit !== null && pixels > formatLimit) {
-    throw new ApiError('IMAGE_TOO_LARGE', `AVIF photos are limited to ${formatLimit / 1e6} megapixels`, {
-      details: { maxPixels: formatLimit, width: sniffed.width, height: sniffed.height },
-    });
-  }
-  return { format: formatNames[sniffed.format], width: sniffed.width, height: sniffed.height };
-}
-
-/**
- * Whether the processor must hold the whole decoded image at once (it streams baseline JPEGs,
- * non-interlaced PNGs and HEIC): the same header reading it does, so the upload answers what it would.
- */
-function needsWholeImageDecode(bytes: Uint8Array, format: SupportedImageFormat): boolean {
-  if (format === 'webp' || format === 'avif') return true;
-  // HEIC streams one row of tiles at a time.
-  if (format === 'heic') return false;
-  if (format === 'jpeg') return !readBaselineHeader(bytes).ok;
-  try {
-    return readPngInfo(bytes).interlaced;
-  } catch (error) {
-    if (error instanceof UndecodableImageError) throw refusal({ ok: false, reason: 'corrupt', format });
-    throw error;
-  }
+  if (!inspected.ok) throw refusal(inspected);
+  return { format: formatNames[inspected.format], width: inspected.width, height: inspected.height };
 }
 
 /** Seconds the processor is expected to take, from the pixel count (see docs/image-pipeline.md). */

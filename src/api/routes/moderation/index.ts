@@ -12,6 +12,7 @@ import {
   type DecidedReport,
   type QueuedReport,
 } from '../../../db/queries/moderation';
+import { liveConnectionsOf } from '../../../notifications/live-channel';
 import { ApiError, notFound } from '../../../shared/errors';
 import { parsePublicId, toPublicId, type IdKind } from '../../../shared/ids';
 import { cacheKeys, invalidate } from '../../../shared/kv-cache';
@@ -80,6 +81,7 @@ async function suspend(c: Context<AppEnv>, userId: string, note: string | null, 
   if (!(await suspendAccount(services.db, { moderatorId, userId, note, ...(report && { report }) }))) {
     throw notFound('User');
   }
+  await liveConnectionsOf(c.env.LIVE_CONNECTIONS, userId).endStreams('account suspended');
   await forgetCachedCopies(services, userId, await recentPostIds(services.db, userId, recentPostsTouched));
 }
 

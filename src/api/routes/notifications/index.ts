@@ -1,12 +1,26 @@
+import { findPreferences, updatePreferences } from '../../../db/queries/notification-preferences';
 import { listNotifications, markRead, unreadCount } from '../../../db/queries/notifications';
+import { deletePushSubscription, savePushSubscription } from '../../../db/queries/push';
+import { streamSessionHeader } from '../../../durable-objects/live-connections';
+import { pushEndpointProblem } from '../../../notifications/push/endpoint-policy';
+import { ApiError, notFound } from '../../../shared/errors';
+import { limits } from '../../../shared/limits';
 import { liveConnectionsOf } from '../../../notifications/live-channel';
 import { presentNotification } from '../../../notifications/present';
-import { parsePublicId } from '../../../shared/ids';
+import { parsePublicId, toPublicId } from '../../../shared/ids';
 import { createRouter } from '../../app-env';
 import { authenticate, viewerOf } from '../../middleware/auth';
 import { pageOf } from '../../pagination';
 import { TimeIdPosition } from '../../schemas/pagination';
-import { listNotificationsRoute, markReadRoute, streamRoute } from './notifications.routes';
+import {
+  getPreferencesRoute,
+  listNotificationsRoute,
+  markReadRoute,
+  patchPreferencesRoute,
+  streamRoute,
+  subscribePushRoute,
+  unsubscribePushRoute,
+} from './notifications.routes';
 import { requireWebSocketUpgrade, streamCredentials } from './stream';
 
 export const notificationRoutes = createRouter()
@@ -32,13 +46,50 @@ export const notificationRoutes = createRouter()
   })
   .openapi(streamRoute, async (c) => {
     const credentials = streamCredentials(c, c.req.valid('query').token);
-    const { userId } = await authenticate(c, credentials.token);
+    const { userId, sessionId } = await authenticate(c, credentials.token);
     requireWebSocketUpgrade(c);
-    const opened = await liveConnectionsOf(c.env.LIVE_CONNECTIONS, userId).fetch(c.req.raw);
+    const upgrade = new Request(c.req.raw);
+    upgrade.headers.set(streamSessionHeader, sessionId);
+    const opened = await liveConnectionsOf(c.env.LIVE_CONNECTIONS, userId).fetch(upgrade);
     if (!opened.webSocket || !credentials.protocol) return opened;
     return new Response(null, {
       status: 101,
       webSocket: opened.webSocket,
       headers: { 'Sec-WebSocket-Protocol': credentials.protocol },
     });
+  })
+  .openapi(getPreferencesRoute, async (c) => {
+    const preferences = await findPreferences(c.var.services.db, viewerOf(c).userId);
+    return c.json({ success: true as const, data: preferences }, 200);
+  })
+  .openapi(patchPreferencesRoute, async (c) => {
+    const preferences = await updatePreferences(c.var.services.db, viewerOf(c).userId, c.req.valid('json'));
+    return c.json({ success: true as const, data: preferences }, 200);
+  })
+  .openapi(subscribePushRoute, async (c) => {
+    const { endpoint, keys } = c.req.valid('json');
+    const problem = pushEndpointProblem(endpoint, c.var.services.pushEndpointPolicy);
+    if (problem) {
+      throw new ApiError('VALIDATION_ERROR', 'The request is invalid', {
+        details: [{ field: 'endpoint', message: `endpoint refused: ${problem}` }],
+      });
+    }
+    const saved = await savePushSubscription(
+      c.var.services.db,
+      viewerOf(c).userId,
+      { endpoint, p256dh: keys.p256dh, auth: keys.auth },
+      limits.pushSubscriptions.maxPerUser,
+    );
+    const data = { subscriptionId: toPublicId('push', saved.id) };
+    return saved.created
+      ? c.json({ success: true as const, data }, 201)
+      : c.json({ success: true as const, data }, 200);
+  })
+  .openapi(unsubscribePushRoute, async (c) => {
+    const { subscriptionId } = c.req.valid('param');
+    const id = parsePublicId('push', subscriptionId);
+    if (!id || !(await deletePushSubscription(c.var.services.db, viewerOf(c).userId, id))) {
+      throw notFound('Push subscription');
+    }
+    return c.json({ success: true as const, data: { subscriptionId, deleted: true as const } }, 200);
   });

@@ -3,7 +3,6 @@
  * to a post by `POST /posts` (in src/api/routes/posts).
  */
 import type { Context } from 'hono';
-import { postgresErrorOf } from '../../../db/client';
 import {
   expireMediaUploadKey,
   findMediaByUploadKey,
@@ -19,6 +18,7 @@ import { r2Keys } from '../../../shared/images';
 import { cacheKeys, invalidate } from '../../../shared/kv-cache';
 import { createRouter, type AppEnv } from '../../app-env';
 import { viewerOf } from '../../middleware/auth';
+import { earlierUpload, insertUpload, type UploadKeys } from '../../upload-idempotency';
 import { photoMetadata, variantUrls } from '../images/present';
 import { enqueueProcessing, judgeUpload, storeOriginal } from '../images/upload';
 import { getMedia, patchMedia, uploadMedia } from './photos.routes';
@@ -28,16 +28,18 @@ const accepted = (photo: Pick<MediaRow, 'id' | 'status'>) => ({
   processingStatus: photo.status,
 });
 
-/**
- * The uploader's view of a photo. URLs once its bytes can be served: it is ready and its post (if
- * any) is too; a photo not yet in a post is served as privately as a private post's.
- */
+type EarlierMedia = { media: MediaRow; response: Record<string, unknown> | null };
+
 /** A retry with the same `Idempotency-Key` gets the first answer again, status and body. */
-function replay(c: Context<AppEnv>, earlier: { media: MediaRow; response: Record<string, unknown> | null }) {
+function replay(c: Context<AppEnv>, earlier: EarlierMedia) {
   const data = (earlier.response as ReturnType<typeof accepted> | null) ?? accepted(earlier.media);
   return c.json({ success: true as const, data }, 202);
 }
 
+/**
+ * The uploader's view of a photo. URLs once its bytes can be served: it is ready and its post (if
+ * any) is too; a photo not yet in a post is served as privately as a private post's.
+ */
 async function mediaDetail(
   c: Context<AppEnv>,
   photo: MediaRow,
@@ -72,11 +74,12 @@ export const photoRoutes = createRouter()
     const idempotencyKey = c.req.valid('header')['idempotency-key'];
     const form = c.req.valid('form');
 
-    if (idempotencyKey) {
-      const earlier = await findMediaByUploadKey(db, userId, idempotencyKey);
-      if (earlier) return replay(c, earlier);
-      await expireMediaUploadKey(db, userId, idempotencyKey);
-    }
+    const keys: UploadKeys<EarlierMedia> = {
+      find: (key) => findMediaByUploadKey(db, userId, key),
+      expire: (key) => expireMediaUploadKey(db, userId, key),
+    };
+    const earlier = await earlierUpload(keys, idempotencyKey);
+    if (earlier) return replay(c, earlier);
 
     const bytes = new Uint8Array(await form.image.arrayBuffer());
     const image = judgeUpload(bytes);
@@ -92,18 +95,11 @@ export const photoRoutes = createRouter()
       fileSize: bytes.byteLength,
     };
     const firstAnswer = accepted({ id: mediaId, status: 'processing' });
-    try {
-      await insertMedia(db, photo, idempotencyKey ? { key: idempotencyKey, response: firstAnswer } : undefined);
-    } catch (error) {
-      await images.delete(objects.originalKey);
-      // Two concurrent uploads with one key: the other one won; answer with its photo.
-      const winner =
-        idempotencyKey &&
-        postgresErrorOf(error)?.code === '23505' &&
-        (await findMediaByUploadKey(db, userId, idempotencyKey));
-      if (winner) return replay(c, winner);
-      throw error;
-    }
+    const winner = await insertUpload(keys, idempotencyKey, {
+      insert: () => insertMedia(db, photo, idempotencyKey ? { key: idempotencyKey, response: firstAnswer } : undefined),
+      deleteOriginal: () => images.delete(objects.originalKey),
+    });
+    if (winner) return replay(c, winner);
     await enqueueProcessing(c, imageJobs, mediaId, objects.originalKey);
     return c.json({ success: true as const, data: firstAnswer }, 202);
   })

@@ -5,6 +5,7 @@
 import { api, call } from '../../api/client';
 import type { Route } from '../../router';
 import { h } from '../../ui/dom';
+import { accountSection } from './account';
 import { safetySection } from './safety';
 
 interface Section {
@@ -13,7 +14,10 @@ interface Section {
   render: (route: Route) => Node | Promise<Node>;
 }
 
-export const settingsSections: Section[] = [{ id: 'safety', title: 'Blocked and muted', render: safetySection }];
+export const settingsSections: Section[] = [
+  { id: 'safety', title: 'Blocked and muted', render: safetySection },
+  { id: 'account', title: 'Your account', render: accountSection },
+];
 
 export async function settingsScreen(route: Route): Promise<Node> {
   const chosen = settingsSections.find((s) => s.id === route.params.section) ?? settingsSections[0];
