@@ -30,6 +30,12 @@ const CASES: Case[] = [
   ...[1, 6].map((orientation) => ({ width: 5664, height: 4248, orientation, rounds: 3 })),
 ];
 
+/** `BENCH_E2E_SIZES=640x480,4000x3000` runs only those sizes (all by default). */
+function selectedCases(): Case[] {
+  const wanted = process.env.BENCH_E2E_SIZES?.split(',').filter(Boolean);
+  return wanted ? CASES.filter((c) => wanted.includes(`${c.width}x${c.height}`)) : CASES;
+}
+
 const STAGES = ['queued', 'read', 'processing', 'stored', 'markedReady'] as const;
 
 interface JobLog {
@@ -99,15 +105,16 @@ export async function benchPipelineEndToEnd(stack: Stack): Promise<void> {
   const sql = sqlClient(localConnectionString, stack.db.sqlEndpoint);
   const api = `${stack.url}/api/v1`;
   // One uploader per case: the upload rate limit (30 a minute) is per user.
-  const users = await insertUsers(sql, `e2e${Date.now().toString(36)}_`, CASES.length + 1);
+  const cases = selectedCases();
+  const users = await insertUsers(sql, `e2e${Date.now().toString(36)}_`, cases.length + 1);
   const tokens = await signIn(sql, benchSecret, users.map(String));
   const jobs = watchJobLogs(stack);
   console.log('\n== pipeline, end to end: upload → ready over HTTP (wrangler dev), against sharp on the same bytes ==');
   try {
     // Warm-up: the processor's isolate, its codecs and the database connection.
-    await uploadUntilReady(api, tokens[CASES.length]!, await photoJpeg(640, 480, 6), jobs);
+    await uploadUntilReady(api, tokens[cases.length]!, await photoJpeg(640, 480, 6), jobs);
     const rows = [];
-    for (const [index, c] of CASES.entries()) {
+    for (const [index, c] of cases.entries()) {
       const bytes = await photoJpeg(c.width, c.height, c.orientation);
       await runSharp(bytes);
       const ours: Run[] = [];

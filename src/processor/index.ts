@@ -60,8 +60,10 @@ async function handleJob(deps: ProcessorDeps, message: Message<ImageJob>): Promi
   const marks = new StageMarks(message.timestamp.getTime());
   marks.mark('queued');
   try {
-    for (mediaId of await photosOf(deps, message.body)) {
-      const outcome = await processMedia(deps, mediaId, marks);
+    const job = message.body;
+    const originalKey = job.kind === 'process-media' ? job.originalKey : undefined;
+    for (mediaId of await photosOf(deps, job)) {
+      const outcome = await processMedia(deps, mediaId, marks, originalKey);
       log({ mediaId, outcome, attempt: message.attempts, stages: marks.stages });
     }
     message.ack();

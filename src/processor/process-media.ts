@@ -30,10 +30,26 @@ function exposureOf(exif: CameraExif): ImageMetadata['exposure'] {
   return Object.values(exposure).every((value) => value === null) ? null : exposure;
 }
 
-async function readOriginal(images: R2Bucket, key: string): Promise<Uint8Array> {
-  const object = await images.get(key);
+async function bytesOf(object: R2ObjectBody | null): Promise<Uint8Array> {
   if (!object) throw new PermanentFailure('The uploaded file is missing from storage');
   return new Uint8Array(await object.arrayBuffer());
+}
+
+type Settled = Awaited<ReturnType<typeof settlePost>>;
+
+/**
+ * What follows a post's settling: its cached copies go and, if it just became ready, it is fanned
+ * out. `statusEvent` (the uploader's live status) rides the same send: one round trip, and the
+ * cache deletes beside it.
+ */
+async function announce(deps: ProcessorDeps, postId: string | null, settled: Settled, statusEvent?: FanOutJob) {
+  const messages: FanOutJob[] = [];
+  if (postId && settled?.status === 'ready') messages.push({ kind: 'fan-out', postId });
+  if (statusEvent) messages.push(statusEvent);
+  await Promise.all([
+    postId && settled && invalidate(deps.cache, [cacheKeys.profile(settled.userId), cacheKeys.post(postId)]),
+    messages.length > 0 && deps.fanOut.sendBatch(messages.map((body) => ({ body }))),
+  ]);
 }
 
 /**
@@ -42,11 +58,7 @@ async function readOriginal(images: R2Bucket, key: string): Promise<Uint8Array> 
  */
 export async function settlePostOf(deps: ProcessorDeps, postId: string): Promise<PostStatus | undefined> {
   const settled = await settlePost(deps.db, postId);
-  // Independent of each other, so one round trip of waiting rather than two.
-  await Promise.all([
-    settled && invalidate(deps.cache, [cacheKeys.profile(settled.userId), cacheKeys.post(postId)]),
-    settled?.status === 'ready' && deps.fanOut.send({ kind: 'fan-out', postId }),
-  ]);
+  await announce(deps, postId, settled);
   return settled?.status;
 }
 
@@ -67,9 +79,14 @@ export async function processMedia(
   deps: ProcessorDeps,
   mediaId: string,
   marks = new StageMarks(),
+  originalKey?: string,
 ): Promise<'ready' | 'skipped'> {
   const { db, images, fanOut } = deps;
-  const photo = await findMediaForProcessing(db, mediaId);
+  // The row and the file at once when the job names the file: one wait instead of two.
+  const [photo, early] = await Promise.all([
+    findMediaForProcessing(db, mediaId),
+    originalKey === undefined ? null : images.get(originalKey),
+  ]);
   if (photo?.status === 'ready' && photo.postId) {
     // A redelivery after the photo became ready: the first run may have died before settling its
     // post or sending the fan-out. Fanning out twice is harmless (timelines ignore repeats).
@@ -79,7 +96,7 @@ export async function processMedia(
   }
   if (!photo || photo.status !== 'processing') return 'skipped';
 
-  const bytes = await readOriginal(images, photo.originalKey);
+  const bytes = await bytesOf(originalKey === photo.originalKey ? early : await images.get(photo.originalKey));
   marks.mark('read');
   // The API judged the header already; judge again, since this is what protects the isolate's memory.
   const sniffed = sniffImage(bytes);
@@ -105,14 +122,19 @@ export async function processMedia(
     ),
   );
   marks.mark('stored');
-  const readied = await markMediaReady(db, photo.id, {
+  const { readied, settled } = await markMediaReady(db, photo.id, {
     width: result.width,
     height: result.height,
     metadata: { camera: cameraName(exif.make, exif.model), exposure: exposureOf(exif), blurhash: result.blurhash },
   });
-  const settled = readied?.postId ? await settlePostOf(deps, readied.postId) : undefined;
+  // A failed send retries the job, whose redelivery fans the post out again; the status event is lost then.
+  const statusEvent = readied && {
+    kind: 'media-updated' as const,
+    mediaId: photo.id,
+    postSettled: settled !== undefined,
+  };
+  await announce(deps, readied?.postId ?? photo.postId, settled, statusEvent);
   marks.mark('markedReady');
-  if (readied) await tellUploader(deps, photo.id, settled !== undefined);
   if (!readied && !(await findMediaForProcessing(db, photo.id))) {
     // Deleted while we worked: the delete removed what existed then; remove what we just wrote.
     await images.delete(r2Keys.variantsOf(photo));

@@ -191,16 +191,15 @@ export async function arrangePostMedia(db: Db, postId: string, ids: string[]): P
     where m.post_id = ${postId} and m.id = any(${uuidArray(ids)})`);
 }
 
+type SettledRow = { status: PostStatus; user_id: string };
+
 /**
- * Brings a post's status in line with its photos: failed when one failed (with that photo's
- * reason), ready when all are ready (and then counted for its author). A ready post never goes
- * back. Returns the new status (and the author) when this call changed it, so only one caller fans it out.
- *
- * It must run in a statement of its own after the photo's own update has committed: two photos
- * finishing at once each see the other's committed state that way, so the last one settles it.
+ * The statement that brings a post's status in line with its photos: failed when one failed (with
+ * that photo's reason), ready when all are ready (and then counted for its author). A ready post
+ * never goes back. Returns the new status and the author when this statement changed it.
  */
-export async function settlePost(db: Db, postId: string): Promise<{ status: PostStatus; userId: string } | undefined> {
-  const result = await db.execute<{ status: PostStatus; user_id: string }>(sql`
+function settlePostStatement(postId: SQL) {
+  return sql`
     with photos as (
       select count(*) as n, bool_and(status = 'ready') as all_ready,
         (select failure_reason from ${media} where post_id = ${postId} and status = 'failed'
@@ -222,9 +221,24 @@ export async function settlePost(db: Db, postId: string): Promise<{ status: Post
       update ${users} set posts_count = posts_count + 1
       where id in (select user_id from settled where status = 'ready')
     )
-    select status, user_id from settled`);
-  const row = result.rows[0];
+    select status, user_id from settled`;
+}
+
+const settledOf = (rows: SettledRow[]) => {
+  const row = rows[0];
   return row && { status: row.status, userId: row.user_id };
+};
+
+/**
+ * Brings a post's status in line with its photos (see `settlePostStatement`), so only one caller
+ * fans it out.
+ *
+ * It must run in a statement of its own after the photo's own update has committed: two photos
+ * finishing at once each see the other's committed state that way, so the last one settles it.
+ */
+export async function settlePost(db: Db, postId: string): Promise<{ status: PostStatus; userId: string } | undefined> {
+  const result = await db.execute<SettledRow>(settlePostStatement(sql`${postId}`));
+  return settledOf(result.rows);
 }
 
 // ---- the processor's side ----
@@ -261,18 +275,28 @@ export interface ProcessedMedia {
 }
 
 /**
- * Marks a processing photo ready. Returns its post id (as it is now) when this call did it; a
- * second delivery of the same job gets undefined and changes nothing.
+ * Marks a processing photo ready and settles its post, in one transaction (one round trip). The
+ * post's row is locked first: two photos of one post finishing at once then take turns, and the
+ * second one's statements (each reading what is committed when it starts) see the first photo
+ * ready, so the last one settles the post — what `settlePost` gets by running after a commit.
+ * Returns the photo's post id (as it is now) when this call marked it — a second delivery of the
+ * same job gets undefined — and the post's new status and author when this call changed it.
  */
 export async function markMediaReady(db: Db, mediaId: string, result: ProcessedMedia) {
-  const rows = await db.execute<{ post_id: string | null }>(sql`
-    update ${media}
-    set status = 'ready', width = ${result.width}, height = ${result.height},
-        metadata = ${JSON.stringify(result.metadata)}::jsonb, failure_reason = null, updated_at = now()
-    where id = ${mediaId} and status = 'processing'
-    returning post_id`);
-  const row = rows.rows[0];
-  return row ? { postId: row.post_id } : undefined;
+  const postOfPhoto = sql`(select post_id from ${media} where id = ${mediaId})`;
+  const [, marked, settled] = await db.batch([
+    db.execute(sql`select 1 from ${posts} where id = ${postOfPhoto} for update`),
+    db.execute<{ post_id: string | null }>(sql`
+      update ${media}
+      set status = 'ready', width = ${result.width}, height = ${result.height},
+          metadata = ${JSON.stringify(result.metadata)}::jsonb, failure_reason = null, updated_at = now()
+      where id = ${mediaId} and status = 'processing'
+      returning post_id`),
+    // Safe whether or not this call marked the photo: settling changes (and counts) a post once.
+    db.execute<SettledRow>(settlePostStatement(postOfPhoto)),
+  ]);
+  const row = marked.rows[0];
+  return { readied: row && { postId: row.post_id }, settled: settledOf(settled.rows) };
 }
 
 /** Marks a processing photo failed; returns its post id when this call did it. */

@@ -16,7 +16,15 @@ import { checkJpegIntegrity } from '../../shared/image/jpeg-segments';
 import { withAvifDecoder, withJpegDecoder, withWebpDecoder, type DecodedRgba } from './codecs';
 import { UndecodableImageError } from './errors';
 import { decodeHevcHeif } from './hevc-decoder';
-import { decodeBaselineJpeg, readBaselineHeader, scaledSize, type BaselineJpeg, type DctScale } from './jpeg-decoder';
+import {
+  decodeBaselineJpeg,
+  readBaselineHeader,
+  scaledBlockDecoder,
+  scaledSize,
+  type BaselineJpeg,
+  type BlockDecoder,
+  type DctScale,
+} from './jpeg-decoder';
 import { toOrientation, type Orientation } from './orient';
 import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
 import { decodePng } from './png-decoder';
@@ -183,6 +191,17 @@ function sinkFor(decoded: Size, target: Size, exact: boolean): PixelsSink | Resi
   // A triangle over the factor left (below 2 for JPEGs, whose DCT scale took the rest) averages
   // every source row into the result, and keeps the ring of rows short.
   return new ResizingSink(decoded.width, decoded.height, target.width, target.height, 'triangle');
+}
+
+/**
+ * A baseline JPEG decoded at the DCT scale that covers `target` (as `decodeImage` does it), by
+ * blocks that another pass reads — the lossless transform's —, so the file is entropy-decoded
+ * once for both. `pixels` holds the stored picture once that pass has ended.
+ */
+export function scaledDecoderAlongside(jpeg: BaselineJpeg, target: Size): { decoder: BlockDecoder; pixels: Pixels } {
+  const scale = dctScaleFor(jpeg, target);
+  const sink = new PixelsSink(scaledSize(jpeg.width, scale), scaledSize(jpeg.height, scale));
+  return { decoder: scaledBlockDecoder(jpeg, scale, sink), pixels: sink.pixels };
 }
 
 async function decodeStreaming(input: Uint8Array, image: Inspection, target: Size, exact: boolean): Promise<Pixels> {

@@ -11,7 +11,15 @@
 import { stripJpegMetadata } from '../../shared/image/jpeg-segments';
 import { validateJpegStructure } from '../../shared/image/jpeg-validate';
 import { encodeBlurhash } from './blurhash';
-import { decodeImage, inspect, uprightOrientation, type Inspection, type Size, type SourceFormat } from './decode';
+import {
+  decodeImage,
+  inspect,
+  scaledDecoderAlongside,
+  uprightOrientation,
+  type Inspection,
+  type Size,
+  type SourceFormat,
+} from './decode';
 import { encodeOriginal, encodeVariants, iccProfileSegments, withIcc } from './encode';
 import type { BaselineJpeg } from './jpeg-decoder';
 import { planLosslessTransform, transformJpeg, type TransformPlan } from './jpeg-transform';
@@ -93,7 +101,8 @@ interface SourceWork {
 
 /**
  * How the original variant is made, cheapest first: an upright JPEG keeps its own data (metadata
- * cut out); a turned baseline JPEG is turned losslessly in the DCT domain; anything else is
+ * cut out); a turned baseline JPEG is turned losslessly in the DCT domain when that keeps every
+ * pixel (never `jpegtran -trim`'s cut edge, see docs/image-pipeline.md); anything else is
  * re-encoded from pixels, at most ORIGINAL_MAX_PIXELS large.
  */
 type OriginalPlan =
@@ -156,12 +165,19 @@ async function useSource(
       bytes: await clock.time('encode', () => encodeOriginal(decoded, turn, icc, sourceBytesPerPixel)),
       ...upright(plan.size),
     };
-  } else {
+  } else if (plan.kind === 'lossless') {
+    // One entropy decoding for both: the display's pixels are decoded from the blocks the transform reads.
+    const alongside = scaledDecoderAlongside(plan.jpeg, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE));
     original = await clock.time('encode', () =>
-      plan.kind === 'own-data'
-        ? { bytes: stripJpegMetadata(input), width: image.width, height: image.height }
-        : withIcc(transformJpeg(input, plan.jpeg, plan.transform), icc),
+      withIcc(transformJpeg(input, plan.jpeg, plan.transform, alongside.decoder), icc),
     );
+    storedDisplay = await displayOf(alongside.pixels);
+  } else {
+    original = await clock.time('encode', () => ({
+      bytes: stripJpegMetadata(input),
+      width: image.width,
+      height: image.height,
+    }));
     storedDisplay = await displayOf(
       await clock.time('decode', () =>
         decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false),

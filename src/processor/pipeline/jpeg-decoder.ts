@@ -583,11 +583,26 @@ export function scanBlocks(
   }
 }
 
+/** What a scaled decode does with each block and after each row of MCUs: feed it from any pass over the blocks. */
+export interface BlockDecoder {
+  visit: BlockVisitor;
+  rowDone: (mcuRow: number) => void;
+}
+
 /**
  * Decodes the whole image into `sink`, band by band, at `scale`/8 of its size. Throws
  * UndecodableImageError when the data is damaged or ends early.
  */
 export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale: DctScale, sink: RowSink): void {
+  const decoder = scaledBlockDecoder(jpeg, scale, sink);
+  scanBlocks(bytes, jpeg, decoder.visit, decoder.rowDone);
+}
+
+/**
+ * The inverse transform at `scale`/8 into `sink`, apart from the entropy decoding, so that a pass
+ * that reads the blocks for another reason (the lossless transform) can decode pixels on the way.
+ */
+export function scaledBlockDecoder(jpeg: BaselineJpeg, scale: DctScale, sink: RowSink): BlockDecoder {
   const { components, vMax } = jpeg;
   const { mcusPerLine } = mcuGrid(jpeg);
   const outWidth = scaledSize(jpeg.width, scale);
@@ -618,12 +633,13 @@ export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale:
     else idctScaled(dequantised, plan.kx, plan.ky, plan.plane, at, plan.stride, scratch);
   };
 
-  scanBlocks(bytes, jpeg, inverseTransform, (mcuRow) => {
+  const rowDone = (mcuRow: number): void => {
     const top = mcuRow * bandHeight;
     const rows = Math.min(bandHeight, outHeight - top);
     writeBand(jpeg.colour, jpeg.adobe, plans, columnOf, band, outWidth, rows);
     sink.accept(bandBytes, top, rows);
-  });
+  };
+  return { visit: inverseTransform, rowDone };
 }
 
 /** Upsamples (by repetition) and converts one band of component samples to RGBA rows. */

@@ -9,9 +9,12 @@
  *
  * Like `jpegtran -trim`, an edge that a flip moves to the start must be a whole MCU (16 px for
  * 4:2:0); otherwise its partial last MCU is dropped, at most 15 pixels of one or two edges.
+ *
+ * The pass that reads the coefficients can also feed a scaled decoder (`alongside`), so a turned
+ * photo's display pixels come from the same entropy decoding instead of a second one.
  */
 import { LOSSLESS_TRANSFORM_MAX_BYTES } from './limits';
-import { mcuGrid, scanBlocks, type BaselineJpeg } from './jpeg-decoder';
+import { mcuGrid, scanBlocks, type BaselineJpeg, type BlockDecoder } from './jpeg-decoder';
 import {
   BitWriter,
   codesOf,
@@ -174,12 +177,13 @@ function writeHeaders(
  * Reads every block's coefficients straight into its upright place (turned, in zigzag order),
  * then writes the upright JPEG: headers with the new size, sampling and (transposed) quantisation
  * tables, and the blocks, Huffman-coded twice (once to count symbols for optimal tables, once to
- * write).
+ * write). `alongside`, if given, sees every stored block as it is read, trimmed ones included.
  */
 export function transformJpeg(
   bytes: Uint8Array,
   jpeg: BaselineJpeg,
   plan: TransformPlan,
+  alongside?: BlockDecoder,
 ): { bytes: Uint8Array; width: number; height: number } {
   const { transpose } = plan.geometry;
   const width = transpose ? plan.height : plan.width;
@@ -195,13 +199,20 @@ export function transformJpeg(
   // Blocks past the picture (MCU padding) stay zero.
   const stores = grids.map((grid, c) => new Int16Array(blocksWide[c]! * mcusHigh * grid.v * 64));
   const { from, sign } = coefficientMap(plan.geometry);
-  scanBlocks(bytes, jpeg, (c, blockX, blockY, coefficients) => {
+  const keep = (c: number, blockX: number, blockY: number, coefficients: Int16Array): void => {
     const place = uprightBlock(plan.layouts[c]!, plan.geometry, blockX, blockY);
     if (!place) return;
     const store = stores[c]!;
     const at = (place[1] * blocksWide[c]! + place[0]) * 64;
     for (let k = 0; k < 64; k++) store[at + k] = sign[k]! * coefficients[from[k]!]!;
-  });
+  };
+  const readBlock = alongside
+    ? (c: number, blockX: number, blockY: number, coefficients: Int16Array): void => {
+        alongside.visit(c, blockX, blockY, coefficients);
+        keep(c, blockX, blockY, coefficients);
+      }
+    : keep;
+  scanBlocks(bytes, jpeg, readBlock, alongside?.rowDone);
 
   /** Visits the upright blocks in file order: component, and the block's offset in its store. */
   const forEachBlock = (visit: (component: number, at: number) => void): void => {

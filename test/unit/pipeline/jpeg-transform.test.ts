@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
 import { withJpegEncoder } from '../../../src/processor/pipeline/codecs';
-import { readBaselineHeader } from '../../../src/processor/pipeline/jpeg-decoder';
+import {
+  decodeBaselineJpeg,
+  readBaselineHeader,
+  scaledBlockDecoder,
+  scaledSize,
+  type DctScale,
+} from '../../../src/processor/pipeline/jpeg-decoder';
+import { PixelsSink } from '../../../src/processor/pipeline/row-sinks';
 import { planLosslessTransform, transformJpeg } from '../../../src/processor/pipeline/jpeg-transform';
 import { orient, type Orientation } from '../../../src/processor/pipeline/orient';
 import { MARKER } from '../../../src/shared/image/jpeg-segments';
@@ -26,12 +33,17 @@ async function baselineJpeg(
   );
 }
 
-function transform(file: Uint8Array, orientation: Orientation) {
+function headerOf(file: Uint8Array) {
   const header = readBaselineHeader(file);
   if (!header.ok) throw new Error(header.unsupported);
-  const check = planLosslessTransform(header.jpeg, orientation);
+  return header.jpeg;
+}
+
+function transform(file: Uint8Array, orientation: Orientation, alongside?: Parameters<typeof transformJpeg>[3]) {
+  const jpeg = headerOf(file);
+  const check = planLosslessTransform(jpeg, orientation);
   if (!check.ok) throw new Error(check.reason);
-  return transformJpeg(file, header.jpeg, check.plan);
+  return transformJpeg(file, jpeg, check.plan, alongside);
 }
 
 function crop(image: RgbaImage, width: number, height: number): RgbaImage {
@@ -112,4 +124,21 @@ describe('lossless JPEG orientation', () => {
     // Not smaller: mozjpeg chose its coefficients (trellis) for the unturned zigzag runs.
     expect(Math.abs(turned.bytes.length / file.length - 1)).toBeLessThan(0.05);
   });
+
+  it.each([1, 2, 4, 8] as DctScale[])(
+    'decodes the stored pixels at scale %i/8 from the blocks it reads, as a decode of its own would, and writes the same file',
+    async (scale) => {
+      // 4:2:0 with a partial MCU on both sides: every block of the stored picture, trimmed ones too.
+      const file = await baselineJpeg(photoLikePicture(170, 100));
+      const jpeg = headerOf(file);
+      const size = (sink: PixelsSink) => [sink.pixels.width, sink.pixels.height];
+      const alone = new PixelsSink(scaledSize(170, scale), scaledSize(100, scale));
+      decodeBaselineJpeg(file, jpeg, scale, alone);
+      const alongside = new PixelsSink(scaledSize(170, scale), scaledSize(100, scale));
+      const turned = transform(file, 6, scaledBlockDecoder(jpeg, scale, alongside));
+      expect(size(alongside)).toEqual(size(alone));
+      expect(alongside.pixels.data).toEqual(alone.pixels.data);
+      expect(turned.bytes).toEqual(transform(file, 6).bytes);
+    },
+  );
 });

@@ -109,7 +109,7 @@ export const imageRoutes = createRouter()
       deleteOriginal: () => images.delete(objects.originalKey),
     });
     if (winner) return answerForRetry(c, winner);
-    await enqueueProcessing(c, imageJobs, mediaId);
+    await enqueueProcessing(c, imageJobs, mediaId, objects.originalKey);
     return c.json({ success: true as const, data: answer }, 202);
   })
   .openapi(getPost, async (c) => {

@@ -81,8 +81,13 @@ export async function storeOriginal(
 }
 
 /** Queues a photo's processing. If the send fails the photo is still safe: the stuck-media sweep queues it again. */
-export async function enqueueProcessing(c: Context<AppEnv>, imageJobs: Queue<ImageJob>, mediaId: string) {
-  await imageJobs.send({ kind: 'process-media', mediaId }).catch((error: unknown) => {
+export async function enqueueProcessing(
+  c: Context<AppEnv>,
+  imageJobs: Queue<ImageJob>,
+  mediaId: string,
+  originalKey: string,
+) {
+  await imageJobs.send({ kind: 'process-media', mediaId, originalKey }).catch((error: unknown) => {
     console.error(
       JSON.stringify({ requestId: c.var.requestId, mediaId, error: `queue send failed: ${String(error)}` }),
     );

@@ -100,7 +100,7 @@ export const photoRoutes = createRouter()
       deleteOriginal: () => images.delete(objects.originalKey),
     });
     if (winner) return replay(c, winner);
-    await enqueueProcessing(c, imageJobs, mediaId);
+    await enqueueProcessing(c, imageJobs, mediaId, objects.originalKey);
     return c.json({ success: true as const, data: firstAnswer }, 202);
   })
   .openapi(getMedia, async (c) => {
