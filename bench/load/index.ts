@@ -74,13 +74,6 @@ export async function benchLoad(stack: Stack, options: LoadOptions, faults?: Dat
     `\n${stats.total} requests in ${stats.seconds.toFixed(0)} s: ${(stats.total / stats.seconds).toFixed(1)}/s`,
   );
   console.table(stats.rows());
-  if (faults) {
-    const outages = faults.outages.map((o) => `${o.startSecond}–${o.endSecond} s`).join(', ');
-    console.log(
-      `Processor database outages: ${outages}; ${faults.dropped} of its requests dropped, ${faults.forwarded} served`,
-    );
-    await faults.close();
-  }
 
   const checkStats = new Stats();
   for (const person of people) person.client.useStats(checkStats);
@@ -100,6 +93,8 @@ export async function benchLoad(stack: Stack, options: LoadOptions, faults?: Dat
   processor.stop();
   for (const person of people) person.socket.close();
   console.log(`\nProcessor job outcomes: ${JSON.stringify(processor.counts)}`);
+  const errors = Object.entries(processor.errors).sort((a, b) => b[1] - a[1]);
+  for (const [error, count] of errors.slice(0, 5)) console.log(`  ${count} × ${error}`);
   console.log('\nEnd checks:');
   console.table([checks.summary]);
   printProblems('Unexpected answers during the run', stats.problems);

@@ -4,8 +4,14 @@
  */
 import type { Stack } from '../harness.ts';
 
-export function countProcessorOutcomes(stack: Stack): { counts: Record<string, number>; stop: () => void } {
+export function countProcessorOutcomes(stack: Stack): {
+  counts: Record<string, number>;
+  /** Why attempts failed, by error text: the fault mode should see only the database going away. */
+  errors: Record<string, number>;
+  stop: () => void;
+} {
   const counts: Record<string, number> = {};
+  const errors: Record<string, number> = {};
   let buffered = '';
   const stop = stack.onOutput((text) => {
     buffered += text;
@@ -15,13 +21,18 @@ export function countProcessorOutcomes(stack: Stack): { counts: Record<string, n
       const at = line.indexOf('{"worker":"processor"');
       if (at < 0) continue;
       try {
-        const { outcome, reason } = JSON.parse(line.slice(at)) as { outcome?: string; reason?: string };
+        const { outcome, reason, error } = JSON.parse(line.slice(at)) as {
+          outcome?: string;
+          reason?: string;
+          error?: string;
+        };
         const name = outcome === 'failed' && reason === 'dead-lettered' ? 'dead-lettered' : outcome;
         if (name) counts[name] = (counts[name] ?? 0) + 1;
+        if (error) errors[error.slice(0, 120)] = (errors[error.slice(0, 120)] ?? 0) + 1;
       } catch {
         // A line cut by the terminal is not a job's outcome.
       }
     }
   });
-  return { counts, stop };
+  return { counts, errors, stop };
 }
