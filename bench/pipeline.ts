@@ -45,7 +45,6 @@ function wasm(path: string): WebAssembly.Module {
 function compileCodecModules(): CodecModules {
   return {
     jpegDecoder: wasm('@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm'),
-    jpegEncoder: wasm('@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm'),
     webpDecoder: wasm('@jsquash/webp/codec/dec/webp_dec.wasm'),
     heifDecoder: wasm('libheif-js/libheif-wasm/libheif.wasm'),
     avifDecoder: wasm('@jsquash/avif/codec/dec/avif_dec.wasm'),
@@ -334,9 +333,11 @@ async function naivePipeline(
 }
 
 async function initNaiveCodecs(modules: CodecModules, memories: Map<string, WebAssembly.Memory>): Promise<void> {
+  // The processor no longer has mozjpeg's encoder; the naive pipeline brings its own.
+  const naiveModules = { ...modules, jpegEncoder: wasm('@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm') };
   const capture = (name: 'jpegDecoder' | 'jpegEncoder') => ({
     instantiateWasm(imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance) => void) {
-      const instance = new WebAssembly.Instance(modules[name], imports);
+      const instance = new WebAssembly.Instance(naiveModules[name], imports);
       const memory = Object.values(instance.exports).find((value) => value instanceof WebAssembly.Memory);
       if (memory) memories.set(name, memory);
       receive(instance);

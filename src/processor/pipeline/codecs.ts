@@ -1,5 +1,6 @@
 /**
- * The WASM codecs (@jsquash mozjpeg decoder and encoder, libwebp decoder) and their lifetimes.
+ * The WASM decoders (@jsquash mozjpeg, libwebp and libavif, libheif's libde265) and their lifetimes.
+ * Every JPEG the processor writes comes from its own encoder (jpeg-encoder.ts).
  *
  * `initCodecs` is called once per isolate with compiled `WebAssembly.Module`s: in workerd they are
  * imported as modules (see wasm-modules.ts), because compiling bytes at run time is forbidden
@@ -12,11 +13,9 @@
  * module variable that cannot be cleared, so the Emscripten factories are used directly.
  */
 import mozjpegDecoderFactory from '@jsquash/jpeg/codec/dec/mozjpeg_dec.js';
-import mozjpegEncoderFactory from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import webpDecoderFactory from '@jsquash/webp/codec/dec/webp_dec.js';
 import avifDecoderFactory from '@jsquash/avif/codec/dec/avif_dec.js';
 import heifDecoderFactory from 'libheif-js/libheif-wasm/libheif.js';
-import type { EncodeOptions } from '@jsquash/jpeg/codec/enc/mozjpeg_enc.js';
 import { pipelineProbe, type CodecName } from './probe';
 
 export type CodecModules = Record<CodecName, WebAssembly.Module>;
@@ -29,10 +28,6 @@ export interface DecodedRgba {
 
 interface JpegDecoderInstance {
   decode(data: Uint8Array, preserveOrientation: boolean): DecodedRgba | null;
-}
-
-interface JpegEncoderInstance {
-  encode(data: Uint8Array, width: number, height: number, options: EncodeOptions): Uint8Array;
 }
 
 interface WebpDecoderInstance {
@@ -148,10 +143,6 @@ async function withCodec<Instance, Result>(
 
 export function withJpegDecoder<Result>(use: (codec: CodecUse<JpegDecoderInstance>) => Result): Promise<Result> {
   return withCodec('jpegDecoder', mozjpegDecoderFactory as unknown as EmscriptenFactory<JpegDecoderInstance>, use);
-}
-
-export function withJpegEncoder<Result>(use: (codec: CodecUse<JpegEncoderInstance>) => Result): Promise<Result> {
-  return withCodec('jpegEncoder', mozjpegEncoderFactory as unknown as EmscriptenFactory<JpegEncoderInstance>, use);
 }
 
 export function withAvifDecoder<Result>(use: (codec: CodecUse<AvifDecoderInstance>) => Result): Promise<Result> {

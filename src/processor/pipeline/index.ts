@@ -20,7 +20,7 @@ import {
   type Size,
   type SourceFormat,
 } from './decode';
-import { encodeOriginal, encodeVariants, iccProfileSegments, withIcc } from './encode';
+import { encodeOriginal, encodeVariant, iccProfileSegments, withIcc } from './encode';
 import type { BaselineJpeg } from './jpeg-decoder';
 import { planLosslessTransform, transformJpeg, type TransformPlan } from './jpeg-transform';
 import { DISPLAY_LONG_SIDE, ORIGINAL_MAX_PIXELS, THUMBNAIL_LONG_SIDE } from './limits';
@@ -70,6 +70,23 @@ const DISPLAY_FILTER: ResizeFilter = 'lanczos3';
  * (text, skylines); Mitchell has almost none, and its softer result also compresses smaller.
  */
 const THUMBNAIL_FILTER: ResizeFilter = 'mitchell';
+
+/**
+ * A kept original at most this heavy, and no larger than the display, is served as the display
+ * too. Re-encoding it would save little (a 640 × 480 camera JPEG is ~90 KB, its q80 re-encode
+ * ~45 KB) at the cost of a second generation of loss and the encode's time while the uploader
+ * waits; above this the display's bytes matter more than the milliseconds.
+ */
+const DISPLAY_REUSE_MAX_BYTES = 160 * 1024;
+
+/** The stripped original already meets every promise of the display: upright, metadata-free, small. */
+function originalServesAsDisplay(work: SourceWork): boolean {
+  return (
+    work.originalMethod === 'kept' &&
+    Math.max(work.width, work.height) <= DISPLAY_LONG_SIDE &&
+    work.original.bytes.length <= DISPLAY_REUSE_MAX_BYTES
+  );
+}
 
 class StageClock {
   readonly timings: Record<Stage, number> = { decode: 0, orient: 0, resize: 0, encode: 0 };
@@ -205,7 +222,8 @@ export async function processImage(
   const turn = uprightOrientation(input, format, orientation);
   const clock = new StageClock();
   const icc = isInk(image) ? [] : iccProfileSegments(input, format);
-  const { width, height, original, originalMethod, storedDisplay } = await useSource(input, image, turn, icc, clock);
+  const work = await useSource(input, image, turn, icc, clock);
+  const { width, height, original, originalMethod, storedDisplay } = work;
 
   const thumbnailSize = fitLongSide(storedDisplay.width, storedDisplay.height, THUMBNAIL_LONG_SIDE);
   const storedThumbnail = await clock.time('resize', () =>
@@ -214,7 +232,10 @@ export async function processImage(
   const display = await clock.time('orient', () => orient(storedDisplay, turn));
   const thumbnail = await clock.time('orient', () => orient(storedThumbnail, turn));
   const blurhash = await clock.time('encode', () => encodeBlurhash(thumbnail));
-  const [displayBytes, thumbnailBytes] = await clock.time('encode', () => encodeVariants(display, thumbnail, icc));
+  const displayBytes = originalServesAsDisplay(work)
+    ? original.bytes
+    : await clock.time('encode', () => encodeVariant(display, icc));
+  const thumbnailBytes = await clock.time('encode', () => encodeVariant(thumbnail, icc));
 
   return {
     width,

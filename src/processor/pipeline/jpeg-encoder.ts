@@ -1,15 +1,16 @@
 /**
- * A baseline JPEG encoder (YCbCr 4:2:0, Annex K tables, float AAN DCT), for originals that must be
- * re-encoded from pixels (PNG, WebP, progressive JPEG, or a turned JPEG too large to turn in the
- * DCT domain).
+ * A baseline JPEG encoder (YCbCr 4:2:0, float AAN DCT) for every JPEG the processor writes:
+ * originals that must be re-encoded from pixels (PNG, WebP, progressive JPEG, or a turned JPEG too
+ * large to turn in the DCT domain), with the Annex K tables, and the display, thumbnail and avatar
+ * variants.
  *
  * Why not mozjpeg for it: mozjpeg's trellis quantisation cannot be switched off through
  * @jsquash's options, which makes it ~200 ns per pixel (2.5 s for 12 MP), and it holds the whole
  * image several times over in its linear memory (~16 bytes per pixel: 190 MB for 12 MP). This
  * encoder converts one 16-row band at a time straight from the source pixels, read through an
  * orientation walk so that a turned original never needs a turned copy, and its only large
- * allocation is the output. mozjpeg stays for the display and thumbnail variants, which are
- * small and served often, where its better compression pays.
+ * allocation is the output. The same holds at display size: mozjpeg took ~130 ms for a 640 × 480
+ * display and thumbnail, this encoder ~35 ms (docs/image-pipeline.md, "Issue 14, third pass").
  *
  * Huffman tables are optimised for the image, from the symbol statistics of a first pass, so files
  * are as small as libjpeg-turbo's with `optimize_coding`.
@@ -28,19 +29,46 @@ import {
 import { orientedWalk, type OrientedWalk } from './orient';
 import type { Pixels } from './pixels';
 
-/** Annex K.1, luminance and chrominance, in natural (row-major) order. */
-const BASE_QUANT = [
-  [
-    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51,
-    87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101,
-    72, 92, 95, 98, 112, 100, 103, 99,
+/**
+ * How coefficients are quantised: base tables (luminance then chrominance, natural order, for
+ * quality 50) and where an AC coefficient rounds up to the next step (0.5: to the nearest).
+ */
+export interface Quantisation {
+  tables: readonly [readonly number[], readonly number[]];
+  acRounding: number;
+}
+
+/** Annex K.1, rounding to nearest: libjpeg's and sharp's defaults, for originals that must stay faithful. */
+export const ANNEX_K: Quantisation = {
+  acRounding: 0.5,
+  tables: [
+    [
+      16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29,
+      51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120,
+      101, 72, 92, 95, 98, 112, 100, 103, 99,
+    ],
+    [
+      17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99,
+      99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+      99, 99, 99, 99, 99, 99, 99, 99,
+    ],
   ],
-  [
-    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99, 47, 66, 99, 99, 99,
-    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
-    99, 99, 99, 99, 99, 99,
-  ],
-] as const;
+};
+
+/** mozjpeg's default table set (jcparam.c, table 3, N. Robidoux's for ImageMagick), the same for both components. */
+const MOZJPEG_BASE = [
+  16, 16, 16, 18, 25, 37, 56, 85, 16, 17, 20, 27, 34, 40, 53, 75, 16, 20, 24, 31, 43, 62, 91, 135, 18, 27, 31, 40, 53,
+  74, 106, 156, 25, 34, 43, 53, 69, 94, 131, 189, 37, 40, 62, 74, 94, 124, 169, 238, 56, 53, 91, 106, 131, 169, 226,
+  311, 85, 75, 135, 156, 189, 238, 311, 418,
+];
+
+/**
+ * For the display and thumbnail, which were mozjpeg's: its tables, and a dead zone that rounds an
+ * AC coefficient up only past 5/8 of a step. That drops the many ±1 coefficients that cost bits
+ * for little fidelity, the cheapest part of what mozjpeg's trellis does. At equal PSNR files are
+ * 3–7 % larger than mozjpeg's (bench/display-encode.ts, docs/image-pipeline.md), at a third of its time.
+ */
+export const MOZJPEG_LIKE: Quantisation = { tables: [MOZJPEG_BASE, MOZJPEG_BASE], acRounding: 0.375 };
 
 /** AAN scale factors: the float DCT leaves each coefficient multiplied by these (jfdctflt.c). */
 const AAN_SCALE = [1, 1.387039845, 1.306562965, 1.175875602, 1, 0.785694958, 0.5411961, 0.275899379];
@@ -67,7 +95,7 @@ function quantMultipliers(table: Uint8Array): Float64Array {
  * Forward DCT (AAN, as libjpeg's jfdctflt.c) of a block of level-shifted samples, then
  * quantisation, written to `out` in zigzag order: the order the entropy coder reads.
  */
-function dctQuantise(d: Float64Array, multipliers: Float64Array, out: Int16Array): void {
+function dctQuantise(d: Float64Array, multipliers: Float64Array, acRounding: number, out: Int16Array): void {
   for (let o = 0; o < 64; o += 8) {
     const x0 = d[o]!,
       x1 = d[o + 1]!,
@@ -148,11 +176,13 @@ function dctQuantise(d: Float64Array, multipliers: Float64Array, out: Int16Array
     d[o + 48] = t13 - z1;
     d[o + 56] = z11 - z4;
   }
-  for (let k = 0; k < 64; k++) {
+  // Symmetric about zero, as libjpeg's integer quantiser is; cheaper than Math.round.
+  const dc = d[0]! * multipliers[0]!;
+  out[0] = dc < 0 ? -((0.5 - dc) | 0) : (dc + 0.5) | 0;
+  for (let k = 1; k < 64; k++) {
     const natural = ZIGZAG[k]!;
     const value = d[natural]! * multipliers[natural]!;
-    // Rounds half away from zero, as libjpeg's integer quantiser does; cheaper than Math.round.
-    out[k] = value < 0 ? -((0.5 - value) | 0) : (value + 0.5) | 0;
+    out[k] = value < 0 ? -((acRounding - value) | 0) : (value + acRounding) | 0;
   }
 }
 
@@ -222,6 +252,7 @@ function forEachBlock(
   source: Uint8Array,
   walk: OrientedWalk,
   multipliers: [Float64Array, Float64Array],
+  acRounding: number,
   sink: BlockSink,
   bandStep = 1,
 ): void {
@@ -231,7 +262,7 @@ function forEachBlock(
   const zz = new Int16Array(64);
   const emit = (plane: Float64Array, stride: number, x: number, y: number, component: 0 | 1 | 2): void => {
     copyBlock(plane, stride, x, y, block);
-    dctQuantise(block, multipliers[component === 0 ? 0 : 1], zz);
+    dctQuantise(block, multipliers[component === 0 ? 0 : 1], acRounding, zz);
     sink(zz, component);
   };
   for (let top = 0; top < walk.height; top += 16 * bandStep) {
@@ -306,10 +337,14 @@ export function encodeJpeg(
   quality: number,
   walk: OrientedWalk = orientedWalk(source.width, source.height, 1),
   expectedBytes = walk.width * walk.height * 0.5,
+  quantisation: Quantisation = ANNEX_K,
 ): Uint8Array {
   if (walk.width > MAX_JPEG_SIDE || walk.height > MAX_JPEG_SIDE)
     throw new RangeError('JPEG sides are limited to 65535 pixels');
-  const tables: [Uint8Array, Uint8Array] = [quantTable(BASE_QUANT[0], quality), quantTable(BASE_QUANT[1], quality)];
+  const tables: [Uint8Array, Uint8Array] = [
+    quantTable(quantisation.tables[0], quality),
+    quantTable(quantisation.tables[1], quality),
+  ];
   const multipliers: [Float64Array, Float64Array] = [quantMultipliers(tables[0]), quantMultipliers(tables[1])];
   const dcCounts = [new Uint32Array(256), new Uint32Array(256)];
   const acCounts = [new Uint32Array(256), new Uint32Array(256)];
@@ -318,6 +353,7 @@ export function encodeJpeg(
     source.data,
     walk,
     multipliers,
+    quantisation.acRounding,
     (zz, component) => {
       const table = component === 0 ? 0 : 1;
       countBlock(zz, 0, lastDc[component]!, dcCounts[table]!, acCounts[table]!);
@@ -337,7 +373,7 @@ export function encodeJpeg(
   const out = new BitWriter(expectedBytes);
   writeHeaders(out, walk, tables, specs);
   lastDc.fill(0);
-  forEachBlock(source.data, walk, multipliers, (zz, component) => {
+  forEachBlock(source.data, walk, multipliers, quantisation.acRounding, (zz, component) => {
     const luma = component === 0;
     writeBlock(zz, 0, lastDc[component]!, luma ? dcLuma : dcChroma, luma ? acLuma : acChroma, out);
     lastDc[component] = zz[0]!;

@@ -32,7 +32,10 @@ export const ORIGINAL_MAX_PIXELS = 12_600_000;
 export const THUMBNAIL_LONG_SIDE = variantLongestSide.thumbnail;
 export const DISPLAY_LONG_SIDE = variantLongestSide.display;
 
-/** mozjpeg at 80 is visually lossless at these sizes and keeps the most-served bytes small. */
+/**
+ * 80, with mozjpeg's tables (jpeg-encoder.ts MOZJPEG_LIKE), is visually lossless at these sizes and
+ * keeps the most-served bytes small.
+ */
 export const VARIANT_QUALITY = 80;
 
 /**

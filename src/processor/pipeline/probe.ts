@@ -3,7 +3,7 @@
  * probe at the few points where peaks happen; nothing is set in production, and then each call
  * is a property read.
  */
-export type CodecName = 'jpegDecoder' | 'jpegEncoder' | 'webpDecoder' | 'heifDecoder' | 'avifDecoder';
+export type CodecName = 'jpegDecoder' | 'webpDecoder' | 'heifDecoder' | 'avifDecoder';
 
 export type Stage = 'decode' | 'orient' | 'resize' | 'encode';
 

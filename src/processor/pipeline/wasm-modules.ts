@@ -4,10 +4,9 @@
  * tests. Node has no such import; the benchmark compiles the same files itself.
  */
 import jpegDecoder from '@jsquash/jpeg/codec/dec/mozjpeg_dec.wasm';
-import jpegEncoder from '@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm';
 import webpDecoder from '@jsquash/webp/codec/dec/webp_dec.wasm';
 import avifDecoder from '@jsquash/avif/codec/dec/avif_dec.wasm';
 import heifDecoder from 'libheif-js/libheif-wasm/libheif.wasm';
 import type { CodecModules } from './codecs';
 
-export const codecModules: CodecModules = { jpegDecoder, jpegEncoder, webpDecoder, heifDecoder, avifDecoder };
+export const codecModules: CodecModules = { jpegDecoder, webpDecoder, heifDecoder, avifDecoder };

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
-import { withJpegEncoder } from '../../../src/processor/pipeline/codecs';
 import { UndecodableImageError } from '../../../src/processor/pipeline/errors';
 import {
   decodeBaselineJpeg,
@@ -15,6 +14,7 @@ import { concatBytes } from '../../fixtures/exif-builder';
 import { photoLikePicture, type RgbaImage } from '../../fixtures/images/patterns';
 import { tinyImage, type TinyImageName } from '../../fixtures/tiny-images';
 import { decodeJpeg } from './support';
+import { mozjpegEncode } from './mozjpeg';
 
 function psnr(a: RgbaImage, b: RgbaImage): number {
   expect([a.width, a.height]).toEqual([b.width, b.height]);
@@ -46,18 +46,14 @@ async function mozjpegFile(
   picture: RgbaImage,
   options: { chromaSubsample?: number; grey?: boolean } = {},
 ): Promise<Uint8Array> {
-  return withJpegEncoder(({ codec }) =>
-    codec
-      .encode(picture.data, picture.width, picture.height, {
-        ...mozjpegDefaults,
-        quality: 90,
-        progressive: false,
-        auto_subsample: false,
-        chroma_subsample: options.chromaSubsample ?? 2,
-        color_space: options.grey ? 1 : 3,
-      })
-      .slice(),
-  );
+  return mozjpegEncode(picture.data, picture.width, picture.height, {
+    ...mozjpegDefaults,
+    quality: 90,
+    progressive: false,
+    auto_subsample: false,
+    chroma_subsample: options.chromaSubsample ?? 2,
+    color_space: options.grey ? 1 : 3,
+  });
 }
 
 async function refusal(run: () => void): Promise<string> {

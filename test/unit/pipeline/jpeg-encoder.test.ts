@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { encodeJpeg } from '../../../src/processor/pipeline/jpeg-encoder';
+import { encodeJpeg, MOZJPEG_LIKE } from '../../../src/processor/pipeline/jpeg-encoder';
 import { orient, orientedWalk, type Orientation } from '../../../src/processor/pipeline/orient';
-import { MARKER } from '../../../src/shared/image/jpeg-segments';
+import { MARKER, readSegmentAt } from '../../../src/shared/image/jpeg-segments';
 import { noisePicture, photoLikePicture, type RgbaImage } from '../../fixtures/images/patterns';
+import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
+import { mozjpegEncode } from './mozjpeg';
 import { decodeJpeg, encodeTestJpeg, headerMarkers, sameBytes } from './support';
 
 function psnr(a: RgbaImage, b: RgbaImage): number {
@@ -77,5 +79,51 @@ describe('baseline JPEG encoder', () => {
       MARKER.DHT,
       MARKER.SOS,
     ]);
+  });
+});
+
+describe('display and thumbnail quantisation (mozjpeg-like)', () => {
+  /** The payloads of the DQT segments, in file order. */
+  function quantTables(jpeg: Uint8Array): number[][] {
+    const tables: number[][] = [];
+    for (let at = 2; ;) {
+      const read = readSegmentAt(jpeg, at);
+      if (!read.ok || read.segment.marker === MARKER.SOS) return tables;
+      if (read.segment.marker === MARKER.DQT)
+        tables.push(Array.from(jpeg.subarray(read.segment.payloadStart, read.segment.end)));
+      at = read.segment.end;
+    }
+  }
+
+  /** mozjpeg as the pipeline used it for these variants: progressive, trellis, 4:2:0. */
+  const mozjpegVariant = (picture: RgbaImage, quality: number) =>
+    mozjpegEncode(picture.data, picture.width, picture.height, {
+      ...mozjpegDefaults,
+      quality,
+      auto_subsample: false,
+      chroma_subsample: 2,
+    });
+
+  // Down to 70: below it mozjpeg's largest entries pass 255, which @jsquash writes as 16-bit tables
+  // and a baseline file (ours) cannot hold.
+  it.each([70, 80, 95])('writes the quantisation tables mozjpeg writes at quality %i', async (quality) => {
+    const picture = photoLikePicture(64, 48);
+    const ours = quantTables(encodeJpeg(picture, quality, undefined, undefined, MOZJPEG_LIKE));
+    // mozjpeg writes one DQT segment holding both tables, ours one segment each.
+    const theirs = quantTables(await mozjpegVariant(picture, quality)).flat();
+    expect(ours.flat()).toEqual(theirs);
+  });
+
+  it.each([
+    [1080, 810],
+    [320, 240],
+  ])('at quality 80, %i×%i is as faithful as mozjpeg within 8 percent of its bytes', async (width, height) => {
+    const picture = photoLikePicture(width, height);
+    const ours = encodeJpeg(picture, 80, undefined, undefined, MOZJPEG_LIKE);
+    const theirs = await mozjpegVariant(picture, 80);
+    expect(psnr(await decodeJpeg(ours), picture)).toBeGreaterThanOrEqual(psnr(await decodeJpeg(theirs), picture) - 0.1);
+    expect(ours.length / theirs.length).toBeLessThanOrEqual(1.08);
+    // The Annex K tables at the same setting: what the dead zone and mozjpeg's tables save.
+    expect(ours.length).toBeLessThan(encodeJpeg(picture, 80).length * 0.9);
   });
 });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
-import { withJpegEncoder } from '../../../src/processor/pipeline/codecs';
 import {
   decodeBaselineJpeg,
   readBaselineHeader,
@@ -13,24 +12,21 @@ import { planLosslessTransform, transformJpeg } from '../../../src/processor/pip
 import { orient, type Orientation } from '../../../src/processor/pipeline/orient';
 import { MARKER } from '../../../src/shared/image/jpeg-segments';
 import { photoLikePicture, type RgbaImage } from '../../fixtures/images/patterns';
+import { mozjpegEncode } from './mozjpeg';
 import { decodeJpeg, headerMarkers } from './support';
 
 async function baselineJpeg(
   picture: RgbaImage,
   options: { chromaSubsample?: number; grey?: boolean } = {},
 ): Promise<Uint8Array> {
-  return withJpegEncoder(({ codec }) =>
-    codec
-      .encode(picture.data, picture.width, picture.height, {
-        ...mozjpegDefaults,
-        quality: 85,
-        progressive: false,
-        auto_subsample: false,
-        chroma_subsample: options.chromaSubsample ?? 2,
-        color_space: options.grey ? 1 : 3,
-      })
-      .slice(),
-  );
+  return mozjpegEncode(picture.data, picture.width, picture.height, {
+    ...mozjpegDefaults,
+    quality: 85,
+    progressive: false,
+    auto_subsample: false,
+    chroma_subsample: options.chromaSubsample ?? 2,
+    color_space: options.grey ? 1 : 3,
+  });
 }
 
 function headerOf(file: Uint8Array) {

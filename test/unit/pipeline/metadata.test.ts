@@ -103,6 +103,14 @@ describe('served variants carry no metadata', () => {
     },
   );
 
+  it('a small upright JPEG whose stripped bytes become the display too', async () => {
+    const input = withSegments(await encodeTestJpeg(photoLikePicture(640, 480)), PRIVATE_EXIF, buildXmpApp1(), ICC);
+    const result = await processImage(input, 'jpeg', 1);
+    expect(result.display.bytes).toBe(result.original.bytes);
+    expectNoMetadata(result);
+    expect(containsText(result.display.bytes, 'test colour profile')).toBe(true);
+  });
+
   it('PNG with eXIf and tEXt chunks', async () => {
     const png = await encodePng(photoLikePicture(400, 300), { colourType: 'rgb' });
     // Ancillary chunks go before IEND (the last 12 bytes).

@@ -4,10 +4,11 @@
 import { expect } from 'vitest';
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
 import { initCodecs } from '../../../src/processor/pipeline/index';
-import { withJpegDecoder, withJpegEncoder } from '../../../src/processor/pipeline/codecs';
+import { withJpegDecoder } from '../../../src/processor/pipeline/codecs';
 import { codecModules } from '../../../src/processor/pipeline/wasm-modules';
 import { isStartOfFrame, MARKER, readSegmentAt } from '../../../src/shared/image/jpeg-segments';
 import type { RgbaImage, Rgb } from '../../fixtures/images/patterns';
+import { mozjpegEncode } from './mozjpeg';
 
 initCodecs(codecModules);
 
@@ -20,17 +21,13 @@ export async function encodeTestJpeg(
   quality = 92,
   { progressive = false } = {},
 ): Promise<Uint8Array> {
-  return withJpegEncoder(({ codec }) =>
-    codec
-      .encode(image.data, image.width, image.height, {
-        ...mozjpegDefaults,
-        quality,
-        progressive,
-        auto_subsample: false,
-        chroma_subsample: 2,
-      })
-      .slice(),
-  );
+  return mozjpegEncode(image.data, image.width, image.height, {
+    ...mozjpegDefaults,
+    quality,
+    progressive,
+    auto_subsample: false,
+    chroma_subsample: 2,
+  });
 }
 
 /** Decodes with mozjpeg, independently of the pipeline's own decode stage. */

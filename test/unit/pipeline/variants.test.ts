@@ -3,6 +3,7 @@ import { processImage } from '../../../src/processor/pipeline/index';
 import { stripJpegMetadata } from '../../../src/shared/image/jpeg-segments';
 import { buildExifApp1, withExif } from '../../fixtures/exif-builder';
 import {
+  noisePicture,
   photoLikePicture,
   quadrantPicture,
   solidPicture,
@@ -12,7 +13,15 @@ import {
 } from '../../fixtures/images/patterns';
 import { encodePng } from '../../fixtures/images/png-writer';
 import { encodeWebp } from '../../fixtures/images/webp-writer';
-import { decodeJpeg, encodeTestJpeg, expectColourNear, gridMeans, jpegSize, largestCellDifference } from './support';
+import {
+  decodeJpeg,
+  encodeTestJpeg,
+  expectColourNear,
+  gridMeans,
+  jpegSize,
+  largestCellDifference,
+  sameBytes,
+} from './support';
 
 async function sizesOf(width: number, height: number, orientation = 1) {
   const result = await processImage(await encodeTestJpeg(photoLikePicture(width, height)), 'jpeg', orientation);
@@ -142,6 +151,36 @@ describe('the original variant', () => {
     const pngGrid = gridMeans(await decodeJpeg(png.original.bytes), 2, 2);
     const turnedGrid = gridMeans(await decodeJpeg(progressive.original.bytes), 2, 2);
     expect(largestCellDifference(turnedGrid, [...pngGrid].reverse())).toBeLessThanOrEqual(12);
+  });
+});
+
+describe('the display variant', () => {
+  const uprightFile = (width: number, height: number, quality = 92) =>
+    encodeTestJpeg(photoLikePicture(width, height), quality);
+
+  it('is the stripped original when an upright JPEG is at most 1080 px and 160 KB', async () => {
+    const input = withExif(await uprightFile(1080, 720, 80), buildExifApp1({ orientation: 1, make: 'Test' }));
+    const result = await processImage(input, 'jpeg', 1);
+    expect(result.original.bytes.length).toBeLessThanOrEqual(160 * 1024);
+    expect(result.display.bytes).toEqual(stripJpegMetadata(input));
+    expect([result.display.width, result.display.height]).toEqual([1080, 720]);
+  });
+
+  it('is re-encoded from an upright JPEG heavier than 160 KB, larger than 1080 px, or turned', async () => {
+    const heavy = await encodeTestJpeg(noisePicture(640, 480), 95);
+    expect(heavy.length).toBeGreaterThan(160 * 1024);
+    const large = await uprightFile(1200, 800);
+    const turned = withExif(await uprightFile(640, 480), buildExifApp1({ orientation: 6 }));
+    for (const [name, bytes, orientation] of [
+      ['heavy', heavy, 1],
+      ['large', large, 1],
+      ['turned', turned, 6],
+    ] as const) {
+      const result = await processImage(bytes, 'jpeg', orientation);
+      expect(sameBytes(result.display.bytes, result.original.bytes), name).toBe(false);
+      // A re-encoded display is baseline, mozjpeg's tables at quality 80: smaller than the source.
+      expect(result.display.bytes.length, name).toBeLessThan(bytes.length);
+    }
   });
 });
 
