@@ -22,7 +22,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        project: ['./tsconfig.json', './tsconfig.node.json', './web/tsconfig.json'],
+        project: ['./tsconfig.json', './tsconfig.node.json', './web/tsconfig.json', './web/sw/tsconfig.json'],
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -9,6 +9,7 @@ import { benchLoad } from './load/index.ts';
 import { parseBenchArgs } from './load/options.ts';
 import { benchPipeline } from './pipeline.ts';
 import { benchPipelineEndToEnd } from './pipeline-e2e.ts';
+import { benchNotifications } from './notifications.ts';
 import { benchRateLimits } from './rate-limits.ts';
 import { startStack, type Stack } from './harness.ts';
 import { benchSearch } from './search.ts';
@@ -22,6 +23,7 @@ const parts: Record<string, (stack: Stack) => Promise<void>> = {
   auth: benchAuth,
   account: benchAccount,
   social: benchSocial,
+  notifications: benchNotifications,
   search: benchSearch,
   'rate-limits': benchRateLimits,
   pipeline: async (stack) => {

@@ -1,6 +1,7 @@
 /**
  * Builds the web app into web/dist (served by the API Worker as static assets): one minified
- * module, one stylesheet, index.html. `--watch` rebuilds on change for `npm run dev`.
+ * module, one stylesheet, index.html, and the service worker at the root (sw.js, so its scope is
+ * the whole site). `--watch` rebuilds on change for `npm run dev`.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,21 +27,32 @@ function writeIndex(): void {
   copyFileSync(join(webRoot, 'favicon.svg'), join(webDist, 'favicon.svg'));
 }
 
-const options: esbuild.BuildOptions = {
-  entryPoints: { app: join(webRoot, 'src', 'main.ts') },
+const common: esbuild.BuildOptions = {
   outdir: webDist,
   bundle: true,
   minify: true,
-  format: 'esm',
   target: ['es2022', 'chrome100', 'safari16', 'firefox110'],
   sourcemap: 'linked',
   logLevel: 'warning',
+};
+
+const appOptions: esbuild.BuildOptions = {
+  ...common,
+  entryPoints: { app: join(webRoot, 'src', 'main.ts') },
+  format: 'esm',
   plugins: [
     {
       name: 'index-html',
       setup: (build) => build.onEnd((result) => void (result.errors.length === 0 && writeIndex())),
     },
   ],
+};
+
+// A classic script, not a module: Firefox 110, a target above, runs no module service workers.
+const serviceWorkerOptions: esbuild.BuildOptions = {
+  ...common,
+  entryPoints: { sw: join(webRoot, 'sw', 'service-worker.ts') },
+  format: 'iife',
 };
 
 /** What a first visit downloads (gzip), in KiB: index.html, app.js and app.css. */
@@ -54,15 +66,15 @@ export function firstLoadSize(): { file: string; gzipKiB: number }[] {
 export async function buildWeb(): Promise<void> {
   rmSync(webDist, { recursive: true, force: true });
   mkdirSync(webDist, { recursive: true });
-  await esbuild.build(options);
+  await Promise.all([esbuild.build(appOptions), esbuild.build(serviceWorkerOptions)]);
 }
 
 /** Builds once, then keeps rebuilding on changes until `dispose` is called. */
 export async function watchWeb(): Promise<{ dispose(): Promise<void> }> {
   await buildWeb();
-  const context = await esbuild.context(options);
-  await context.watch();
-  return context;
+  const contexts = await Promise.all([esbuild.context(appOptions), esbuild.context(serviceWorkerOptions)]);
+  await Promise.all(contexts.map((context) => context.watch()));
+  return { dispose: async () => void (await Promise.all(contexts.map((context) => context.dispose()))) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

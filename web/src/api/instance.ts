@@ -16,18 +16,30 @@ function isLimits(value: unknown): value is InstanceLimits {
   return typeof upload?.maxBytes === 'number';
 }
 
-let cached: Promise<InstanceLimits> | null = null;
+interface Instance {
+  limits: InstanceLimits;
+  /** The application server key to subscribe to Web Push with (base64url); absent on older servers. */
+  vapidPublicKey?: string;
+}
 
-/** The server's own limits (GET /instance), fetched once, so messages quote what it enforces. */
-export function instanceLimits(): Promise<InstanceLimits> {
+let cached: Promise<Instance> | null = null;
+
+/** GET /instance, fetched once. */
+function instance(): Promise<Instance> {
   cached ??= publicApi.instance
     .$get()
     .then((response) => response.json())
     .then((body) => {
-      const limits = body.data.limits;
+      const { limits, vapidPublicKey } = body.data as { limits: unknown; vapidPublicKey?: unknown };
       if (!isLimits(limits)) throw new Error('Unexpected /instance answer');
-      return limits;
+      return { limits, ...(typeof vapidPublicKey === 'string' && { vapidPublicKey }) };
     });
   cached.catch(() => (cached = null));
   return cached;
 }
+
+/** The server's own limits, so messages quote what it enforces. */
+export const instanceLimits = (): Promise<InstanceLimits> => instance().then(({ limits }) => limits);
+
+export const vapidPublicKey = (): Promise<string | undefined> =>
+  instance().then(({ vapidPublicKey }) => vapidPublicKey);

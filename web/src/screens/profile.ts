@@ -1,6 +1,7 @@
 import { api, apiBase, authorizedFetch, call } from '../api/client';
 import { ApiError, explain } from '../api/errors';
 import { clearSession, currentSession } from '../api/session';
+import { forgetDevice } from '../push/device';
 import { navigate, type Route } from '../router';
 import { append, errorLine, formatCount, h, statusLine } from '../ui/dom';
 import { infiniteList } from '../ui/infinite-list';
@@ -10,6 +11,8 @@ import { actionMenu, reportDialog, setBlocked, setMuted } from '../ui/safety-men
 import { followButton } from './people';
 
 async function signOut(): Promise<void> {
+  // While the session still works: the next person on this browser must get none of these pushes.
+  await forgetDevice();
   const session = currentSession();
   // Ends the session on the server too, so a copied refresh token stops working.
   if (session) await call(api.auth.logout.$post({ json: { refreshToken: session.refreshToken } })).catch(() => null);

@@ -6,6 +6,7 @@ import { api, call } from '../../api/client';
 import type { Route } from '../../router';
 import { h } from '../../ui/dom';
 import { accountSection } from './account';
+import { notificationsSection } from './notifications';
 import { safetySection } from './safety';
 
 interface Section {
@@ -16,6 +17,7 @@ interface Section {
 
 export const settingsSections: Section[] = [
   { id: 'safety', title: 'Blocked and muted', render: safetySection },
+  { id: 'notifications', title: 'Notifications', render: notificationsSection },
   { id: 'account', title: 'Your account', render: accountSection },
 ];
 
