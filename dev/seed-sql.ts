@@ -80,7 +80,7 @@ export async function insertReadyPosts(sql: Sql, authors: string[], perAuthor: n
   const rows = (await sql.query(
     `with inserted as (
        insert into posts (user_id, caption, tags, privacy, status, created_at)
-       select a, 'Seeded photo ' || n || ' #seed', '{seed}', 'public', 'ready', now() - (random() * $3 || ' days')::interval
+       select a, 'Seeded photo ' || n || ' #seed', '{seed}', 'public', 'ready', now() - make_interval(secs => random() * $3 * 86400)
        from unnest($1::uuid[]) a cross join generate_series(1, $2) n
        returning id, user_id
      ), photos as (
