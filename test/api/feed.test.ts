@@ -85,6 +85,23 @@ describe('GET /feed', () => {
     expect(stored.entries.map((e) => e.postId)).not.toContain(parsePublicId('post', postId));
   });
 
+  it('keeps a large account’s private posts from filling its merged page, and drops all of it once muted or blocked', async () => {
+    const [star, reader, ...fans] = (await quickUsers(5)) as [TestUser, TestUser, ...TestUser[]];
+    for (const fan of [reader, ...fans]) await follow(fan, star);
+    const forFollowers = await readyPost(star, { privacy: 'followers' });
+    // Newer than it and more than a page of two: the merge must skip them, not stop at them.
+    for (let i = 0; i < 3; i++) await readyPost(star, { privacy: 'private' });
+    expect((await feedPage(reader, null, 2)).posts.map((p) => p.postId)).toEqual([forFollowers]);
+
+    const relation = (path: 'mute' | 'block', method: 'POST' | 'DELETE') =>
+      callJson(`/api/v1/users/${star.userId}/${path}`, { token: reader.accessToken, method });
+    expect((await relation('mute', 'POST')).status).toBeLessThan(300);
+    expect(await feedIds(reader)).toEqual([]);
+    expect((await relation('mute', 'DELETE')).status).toBeLessThan(300);
+    expect(await feedIds(reader)).toEqual([forFollowers]);
+    expect((await relation('block', 'POST')).status).toBeLessThan(300);
+    expect(await feedIds(reader)).toEqual([]);
+  });
   it('rebuilds a lost timeline from Postgres on the next read', async () => {
     const [author, fan] = (await quickUsers(2)) as [TestUser, TestUser];
     await follow(fan, author);

@@ -2,8 +2,9 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../client';
 import { follows, posts, users, type PostPrivacy } from '../schema';
 import { exactTime } from './exact-time';
-import { listedFor, visibleTo } from './visibility';
+import { listedFor, listedInPage, visibleTo } from './visibility';
 import { mediaOfPost, type MediaSummary } from './media';
+import { uuidArray } from './uuid-array';
 
 export interface FeedEntry {
   postId: string;
@@ -47,6 +48,13 @@ export async function timelineFromPostgres(
  * posts merged at read time (the viewer's own, and those of followed accounts above the fan-out
  * threshold — a `LATERAL` index scan each, so the cost is authors merged × page size). Only ready
  * posts the viewer may see come back; `merged` marks the rows that came from the merge.
+ *
+ * Every row passes `listedInPage` (`listedFor`'s rules) once, in the outer query. The merge itself only needs the rule that
+ * differs post by post: a followed account's private posts must not take places in its page. The
+ * rules on the author (blocks, mutes, suspension) drop all of an author's posts or none, so the
+ * merge leaves them to the outer query and Postgres plans them once, not twice, on every read.
+ * Timeline ids and merged ids are looked up by primary key (an `or` of the two was planned as a
+ * scan of every ready post).
  */
 export async function feedRows(
   db: Db,
@@ -56,7 +64,7 @@ export async function feedRows(
   position: { t: string; id: string } | null,
   limit: number,
 ): Promise<(FeedPost & { merged: boolean })[]> {
-  const fromTimeline = timelineIds.length ? sql`p.id in ${timelineIds}` : sql`false`;
+  const fromTimeline = timelineIds.length ? sql`select unnest(${uuidArray(timelineIds)}) as id union ` : sql``;
   const result = await db.execute<FeedPostRow & { merged: boolean }>(sql`
     with merged_authors as (
       select ${viewerId}::uuid as id
@@ -67,14 +75,17 @@ export async function feedRows(
       select m.id from merged_authors a
       cross join lateral (
         select p.id from ${posts} p
-        where p.user_id = a.id and p.status = 'ready' and ${listedFor(viewerId)} ${before(position)}
+        where p.user_id = a.id and p.status = 'ready' and (p.user_id = ${viewerId} or p.privacy <> 'private')
+          ${before(position)}
         order by p.created_at desc, p.id desc
         limit ${limit}
       ) m
+    ), wanted as (
+      ${fromTimeline} select id from merged
     )
     select ${postFields(viewerId)}, p.id in (select id from merged) as merged
-    from ${posts} p join ${users} u on u.id = p.user_id
-    where (${fromTimeline} or p.id in (select id from merged)) and p.status = 'ready' and ${listedFor(viewerId)}
+    from wanted w join ${posts} p on p.id = w.id join ${users} u on u.id = p.user_id
+    where p.status = 'ready' and ${listedInPage(viewerId)}
     order by p.created_at desc, p.id desc`);
   return result.rows.map((r) => ({ ...toFeedPost(r), merged: r.merged === true }));
 }

@@ -7,6 +7,7 @@ import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { MediaObjects } from '../../shared/images';
 import type { Db } from '../client';
 import { userVisibleTo } from './visibility';
+import { uuidArray } from './uuid-array';
 import {
   media,
   mediaUploadKeys,
@@ -45,12 +46,6 @@ export function mediaOfPost(postId: SQL): SQL<MediaSummary[]> {
     ) order by pm.position, pm.id)
     from ${media} pm where pm.post_id = ${postId}), '[]'::json)`;
 }
-
-const uuidArray = (ids: string[]) =>
-  sql`array[${sql.join(
-    ids.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  )}]::uuid[]`;
 
 // ---- R2 objects: the only way code that deletes or exports bytes learns their keys ----
 
