@@ -102,6 +102,7 @@ describe('GET /feed', () => {
     expect((await relation('block', 'POST')).status).toBeLessThan(300);
     expect(await feedIds(reader)).toEqual([]);
   });
+
   it('rebuilds a lost timeline from Postgres on the next read', async () => {
     const [author, fan] = (await quickUsers(2)) as [TestUser, TestUser];
     await follow(fan, author);

@@ -49,10 +49,11 @@ export async function timelineFromPostgres(
  * threshold — a `LATERAL` index scan each, so the cost is authors merged × page size). Only ready
  * posts the viewer may see come back; `merged` marks the rows that came from the merge.
  *
- * Every row passes `listedInPage` (`listedFor`'s rules) once, in the outer query. The merge itself only needs the rule that
- * differs post by post: a followed account's private posts must not take places in its page. The
- * rules on the author (blocks, mutes, suspension) drop all of an author's posts or none, so the
- * merge leaves them to the outer query and Postgres plans them once, not twice, on every read.
+ * Every row passes `listedInPage` (`listedFor`'s rules) once, in the outer query. The merge
+ * itself only needs the rule that differs post by post: a followed account's private posts must
+ * not take places in its page. The rules on the author (blocks, mutes, suspension) drop all of an
+ * author's posts or none, so the merge leaves them to the outer query and Postgres plans them
+ * once, not twice, on every read.
  * Timeline ids and merged ids are looked up by primary key (an `or` of the two was planned as a
  * scan of every ready post).
  */
@@ -64,7 +65,6 @@ export async function feedRows(
   position: { t: string; id: string } | null,
   limit: number,
 ): Promise<(FeedPost & { merged: boolean })[]> {
-  const fromTimeline = timelineIds.length ? sql`select unnest(${uuidArray(timelineIds)}) as id union ` : sql``;
   const result = await db.execute<FeedPostRow & { merged: boolean }>(sql`
     with merged_authors as (
       select ${viewerId}::uuid as id
@@ -81,7 +81,7 @@ export async function feedRows(
         limit ${limit}
       ) m
     ), wanted as (
-      ${fromTimeline} select id from merged
+      select unnest(${uuidArray(timelineIds)}) as id union select id from merged
     )
     select ${postFields(viewerId)}, p.id in (select id from merged) as merged
     from wanted w join ${posts} p on p.id = w.id join ${users} u on u.id = p.user_id
