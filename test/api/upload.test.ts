@@ -176,27 +176,31 @@ describe('POST /images/upload refuses', () => {
     expect(instance.body.data.limits.upload.maxPixelsPerFormat.avif).toBe(2_500_000);
   });
 
-  it('a progressive JPEG and a baseline one of the same size by their own published limits', async () => {
+  it('an arithmetic-coded JPEG over its own limit with 413, where baseline and progressive ones of that size pass', async () => {
     const user = await registerUser();
     const instance = await callJson<{ limits: { upload: { maxPixelsPerFormat: Record<string, number> } } }>(
       '/api/v1/instance',
     );
     const published = instance.body.data.limits.upload.maxPixelsPerFormat;
     expect(Object.keys(published).sort()).toEqual(
-      ['avif', 'heic', 'jpeg', 'jpegProgressive', 'png', 'pngInterlaced', 'webp', 'webpLossless'].sort(),
+      ['avif', 'heic', 'jpeg', 'jpegOther', 'jpegProgressive', 'png', 'pngInterlaced', 'webp', 'webpLossless'].sort(),
     );
-    // 3000 × 2500 = 7.5 MP: over the progressive limit, well under the baseline one.
+    expect(published.jpegProgressive).toBe(published.jpeg);
+    // 3000 × 2500 = 7.5 MP: over the limit of JPEGs only mozjpeg reads, well under the others'.
     const claim = (name: 'jpeg-progressive-5x3' | 'jpeg-baseline-5x3') =>
       withClaimedJpegSize(tinyImage(name), 3000, 2500);
-    const progressive = await upload(user.accessToken, claim('jpeg-progressive-5x3'));
-    expect(progressive.status).toBe(413);
-    expect(progressive.body.error).toMatchObject({
+    const arithmetic = claim('jpeg-progressive-5x3');
+    // SOF2 → SOF10: the same progression, arithmetic-coded.
+    arithmetic[arithmetic.findIndex((byte, i) => byte === 0xff && arithmetic[i + 1] === 0xc2) + 1] = 0xca;
+    const refused = await upload(user.accessToken, arithmetic);
+    expect(refused.status).toBe(413);
+    expect(refused.body.error).toMatchObject({
       code: 'IMAGE_TOO_LARGE',
-      details: { maxPixels: published.jpegProgressive, coding: 'jpegProgressive', width: 3000, height: 2500 },
+      details: { maxPixels: published.jpegOther, coding: 'jpegOther', width: 3000, height: 2500 },
     });
-    expect(progressive.body.error.message).toMatch(/progressive JPEG/);
-    const baseline = await upload(user.accessToken, claim('jpeg-baseline-5x3'));
-    expect(baseline.status).toBe(202);
+    expect(refused.body.error.message).toMatch(/arithmetic-coded, lossless or 12-bit JPEG/);
+    expect((await upload(user.accessToken, claim('jpeg-progressive-5x3'))).status).toBe(202);
+    expect((await upload(user.accessToken, claim('jpeg-baseline-5x3'))).status).toBe(202);
   });
 
   it('a WebP over 6 megapixels with 413, since only a whole-image decode reads it', async () => {

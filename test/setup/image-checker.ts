@@ -7,10 +7,13 @@
  *                   and which metadata they carry
  * POST /srgb      → the bytes decoded and converted to sRGB by sharp: raw RGB, size in headers
  * POST /cmyk      → the posted image as a CMYK JPEG (?progressive=1 for a progressive one)
+ * POST /enlarge   → the posted image scaled to ?width × ?height and written as ?as (ENLARGED_FORMATS):
+ *                   large fixtures (24 MP and more) that would take the test isolate seconds and
+ *                   hundreds of MB to encode itself
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 export interface CheckedImage {
   decodable: boolean;
@@ -24,6 +27,23 @@ export interface CheckedImage {
   xmp: boolean;
   iptc: boolean;
   icc: boolean;
+}
+
+/** The codings /enlarge writes, as sharp writes them (quality 90, 4:2:0). */
+export const ENLARGED_FORMATS = {
+  'jpeg-progressive': (image: Sharp) => image.jpeg({ quality: 90, progressive: true }),
+  'webp-lossy': (image: Sharp) => image.webp({ quality: 90 }),
+  'png-interlaced': (image: Sharp) => image.png({ progressive: true, compressionLevel: 3 }),
+} as const;
+
+export type EnlargedFormat = keyof typeof ENLARGED_FORMATS;
+
+async function enlarge(bytes: Buffer, params: URLSearchParams): Promise<Buffer> {
+  const as = params.get('as') as EnlargedFormat;
+  const write = ENLARGED_FORMATS[as];
+  if (!write) throw new Error(`unknown format ${as}`);
+  const scaled = sharp(bytes).resize(Number(params.get('width')), Number(params.get('height')), { fit: 'fill' });
+  return write(scaled).toBuffer();
 }
 
 async function body(req: IncomingMessage): Promise<Buffer> {
@@ -85,6 +105,8 @@ export async function startImageChecker(): Promise<{ url: string; close(): Promi
       } else if (url.pathname === '/cmyk') {
         const progressive = url.searchParams.get('progressive') === '1';
         res.writeHead(200).end(await sharp(bytes).toColourspace('cmyk').jpeg({ quality: 95, progressive }).toBuffer());
+      } else if (url.pathname === '/enlarge') {
+        res.writeHead(200).end(await enlarge(bytes, url.searchParams));
       } else {
         res.writeHead(404).end();
       }

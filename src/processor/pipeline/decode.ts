@@ -1,14 +1,16 @@
 /**
  * Decoding, planned from the header so that memory is bounded before any pixel exists.
  *
- * Two kinds of decoder:
+ * Three kinds of decoder (inspect's `decoder`):
  * - streaming (baseline JPEG, non-interlaced PNG, in TypeScript; HEIC, tile row by tile row
  *   through libde265): rows flow into a sink that is only as large as the image the pipeline
  *   needs, never the full-size source; a JPEG is also scaled in the DCT domain first. Memory does
  *   not grow with the source's pixel count.
- * - whole-image (progressive or otherwise unusual JPEG through mozjpeg, WebP through libwebp, AVIF
- *   through libavif, interlaced PNG): the full-size RGBA image exists, in WASM memory and again in
- *   JavaScript for the WASM codecs. These get lower pixel limits (limits.upload.maxPixelsPerFormat).
+ * - coefficients (progressive JPEG, in TypeScript): every scan is read into a store of the low
+ *   frequencies the scaled output needs, then replayed like a baseline file (jpeg-progressive.ts).
+ * - whole-image (unusual JPEG through mozjpeg, WebP through libwebp, AVIF through libavif,
+ *   interlaced PNG): the full-size RGBA image exists, in WASM memory and again in JavaScript for
+ *   the WASM codecs. These get lower pixel limits (limits.upload.maxPixelsPerFormat).
  */
 import { CODING_NAMES, inspectImage, type InspectedImage } from '../../shared/image/inspect';
 import { readHeif, type HeifImage } from '../../shared/image/heif';
@@ -16,6 +18,7 @@ import { checkJpegIntegrity } from '../../shared/image/jpeg-segments';
 import { withAvifDecoder, withJpegDecoder, withWebpDecoder, type DecodedRgba } from './codecs';
 import { UndecodableImageError } from './errors';
 import { decodeHevcHeif } from './hevc-decoder';
+import { coefficientStoreBytes, decodeProgressiveJpeg, readProgressiveFrame } from './jpeg-progressive';
 import {
   decodeBaselineJpeg,
   readBaselineHeader,
@@ -24,7 +27,9 @@ import {
   type BaselineJpeg,
   type BlockDecoder,
   type DctScale,
+  type JpegFrame,
 } from './jpeg-decoder';
+import { COEFFICIENT_STORE_MAX_BYTES } from './limits';
 import { toOrientation, type Orientation } from './orient';
 import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
 import { decodePng } from './png-decoder';
@@ -42,6 +47,8 @@ export interface Size {
 export interface Inspection extends InspectedImage {
   /** Set when the TypeScript JPEG decoder streams the file. */
   baselineJpeg: BaselineJpeg | null;
+  /** Set for a progressive JPEG, which the coefficient decoder reads. */
+  progressiveJpeg: JpegFrame | null;
   /** Set for HEIC and AVIF: the container's description of the picture. */
   heif: HeifImage | null;
 }
@@ -93,6 +100,7 @@ export function uprightOrientation(input: Uint8Array, format: SourceFormat, exif
 export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
   const image = inspectOrRefuse(input, format);
   let baselineJpeg: BaselineJpeg | null = null;
+  let progressiveJpeg: JpegFrame | null = null;
   let heif: HeifImage | null = null;
   if (format === 'heic' || format === 'avif') {
     const read = readHeif(input);
@@ -106,14 +114,19 @@ export function inspect(input: Uint8Array, format: SourceFormat): Inspection {
         `The JPEG data is incomplete (${integrity.problem})`,
       );
     }
-    if (image.streaming) {
+    // The layout is one these decoders read, so what they cannot take is a broken header.
+    const damaged = (detail: string) => new UndecodableImageError('corrupt', `The JPEG header is damaged (${detail})`);
+    if (image.decoder === 'streaming') {
       const header = readBaselineHeader(input);
-      // The layout is one the streaming decoder reads, so what it cannot take is a broken header.
-      if (!header.ok) throw new UndecodableImageError('corrupt', `The JPEG header is damaged (${header.unsupported})`);
+      if (!header.ok) throw damaged(header.unsupported);
       baselineJpeg = header.jpeg;
+    } else if (image.decoder === 'coefficients') {
+      const frame = readProgressiveFrame(input);
+      if (!frame.ok) throw damaged(frame.unsupported);
+      progressiveJpeg = frame.frame;
     }
   }
-  return { ...image, baselineJpeg, heif };
+  return { ...image, baselineJpeg, progressiveJpeg, heif };
 }
 
 /** A view of a codec's result as our pixel type, without copying. */
@@ -219,6 +232,32 @@ async function decodeStreaming(input: Uint8Array, image: Inspection, target: Siz
   return sink.pixels;
 }
 
+/**
+ * The size a re-encoded original is decoded at: `capped`, unless a progressive JPEG's
+ * coefficients at the scale that covers it would not fit COEFFICIENT_STORE_MAX_BYTES; then the
+ * largest DCT scale that fits, exactly (a 24 MP progressive photo turned by EXIF: 6 MP).
+ */
+export function decodableOriginalSize(image: Inspection, capped: Size): Size {
+  const frame = image.progressiveJpeg;
+  if (!frame) return capped;
+  let scale = dctScaleFor(image, capped);
+  if (coefficientStoreBytes(frame, scale) <= COEFFICIENT_STORE_MAX_BYTES) return capped;
+  while (scale > 1 && coefficientStoreBytes(frame, scale) > COEFFICIENT_STORE_MAX_BYTES)
+    scale = (scale / 2) as DctScale;
+  return { width: scaledSize(image.width, scale), height: scaledSize(image.height, scale) };
+}
+
+function decodeProgressive(input: Uint8Array, frame: JpegFrame, target: Size, exact: boolean): Pixels {
+  const scale = dctScaleFor(frame, target);
+  const sink = sinkFor(
+    { width: scaledSize(frame.width, scale), height: scaledSize(frame.height, scale) },
+    target,
+    exact,
+  );
+  decodeProgressiveJpeg(input, frame, scale, sink);
+  return sink.pixels;
+}
+
 async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels> {
   if (image.format === 'jpeg') return decodeWithMozjpeg(input);
   if (image.format === 'webp') return decodeWithLibwebp(input);
@@ -233,7 +272,8 @@ async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels
  * or at least `target` and as small as the decoder can cheaply make it (for display sizes).
  */
 export async function decodeImage(input: Uint8Array, image: Inspection, target: Size, exact: boolean): Promise<Pixels> {
-  if (image.streaming) return decodeStreaming(input, image, target, exact);
+  if (image.decoder === 'streaming') return decodeStreaming(input, image, target, exact);
+  if (image.progressiveJpeg) return decodeProgressive(input, image.progressiveJpeg, target, exact);
   const whole = requireSize(await decodeWhole(input, image), image);
   if (!exact || (whole.width === target.width && whole.height === target.height)) return whole;
   return resize(whole, target.width, target.height, 'triangle');

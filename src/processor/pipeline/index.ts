@@ -12,6 +12,7 @@ import { stripJpegMetadata } from '../../shared/image/jpeg-segments';
 import { validateJpegStructure } from '../../shared/image/jpeg-validate';
 import { encodeBlurhash } from './blurhash';
 import {
+  decodableOriginalSize,
   decodeImage,
   inspect,
   scaledDecoderAlongside,
@@ -149,7 +150,10 @@ function planOriginal(input: Uint8Array, image: Inspection, turn: Orientation): 
   const keepsEveryPixel = lossless?.ok && lossless.plan.width === image.width && lossless.plan.height === image.height;
   if (image.baselineJpeg && lossless?.ok && keepsEveryPixel)
     return { kind: 'lossless', jpeg: image.baselineJpeg, transform: lossless.plan };
-  return { kind: 're-encode', size: fitPixels(image.width, image.height, ORIGINAL_MAX_PIXELS) };
+  return {
+    kind: 're-encode',
+    size: decodableOriginalSize(image, fitPixels(image.width, image.height, ORIGINAL_MAX_PIXELS)),
+  };
 }
 
 /**

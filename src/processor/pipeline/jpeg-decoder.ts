@@ -22,7 +22,7 @@ import type { RowSink } from './pixels';
 /** Samples per 8×8 block side in the output: 8 is full size, 4 half, 2 a quarter, 1 an eighth. */
 export type DctScale = 8 | 4 | 2 | 1;
 
-interface HuffmanTable {
+export interface HuffmanTable {
   /** For codes of up to LOOKUP_BITS bits: (length << 8) | symbol, indexed by the next bits; 0 when longer. */
   lookup: Uint16Array;
   /** Largest code of each length, -1 when none (ITU T.81 F.2.2.3 MAXCODE). */
@@ -32,7 +32,7 @@ interface HuffmanTable {
   symbols: Uint8Array;
 }
 
-interface Component {
+export interface Component {
   id: number;
   h: number;
   v: number;
@@ -41,17 +41,22 @@ interface Component {
   acTable: number;
 }
 
-export interface BaselineJpeg {
+/** What the inverse transform needs of a frame, however its coefficients were coded. */
+export interface JpegFrame {
   width: number;
   height: number;
+  /** In the order the decoder's blocks name them (`BlockVisitor`'s `component`). */
   components: Component[];
   hMax: number;
   vMax: number;
-  restartInterval: number;
   colour: JpegColour;
   /** An Adobe APP14 segment is present: CMYK samples are then stored inverted (255 = no ink), as Photoshop writes them. */
   adobe: boolean;
   quantTables: Uint16Array[];
+}
+
+export interface BaselineJpeg extends JpegFrame {
+  restartInterval: number;
   dcTables: HuffmanTable[];
   acTables: HuffmanTable[];
   /** Offset of the first entropy-coded byte. */
@@ -62,11 +67,11 @@ export type HeaderReading = { ok: true; jpeg: BaselineJpeg } | { ok: false; unsu
 
 const LOOKUP_BITS = 9;
 
-function corrupt(detail: string): UndecodableImageError {
+export function corrupt(detail: string): UndecodableImageError {
   return new UndecodableImageError('corrupt', `The JPEG data is damaged: ${detail}`);
 }
 
-function buildHuffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
+export function buildHuffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTable {
   const lookup = new Uint16Array(1 << LOOKUP_BITS);
   const maxCode = new Int32Array(18).fill(-1);
   const offset = new Int32Array(17);
@@ -90,7 +95,7 @@ function buildHuffmanTable(counts: Uint8Array, symbols: Uint8Array): HuffmanTabl
   return { lookup, maxCode, offset, symbols };
 }
 
-function readQuantTables(bytes: Uint8Array, segment: JpegSegment, tables: Uint16Array[]): void {
+export function readQuantTables(bytes: Uint8Array, segment: JpegSegment, tables: Uint16Array[]): void {
   let at = segment.payloadStart;
   while (at < segment.end) {
     const precision = bytes[at]! >> 4;
@@ -104,7 +109,12 @@ function readQuantTables(bytes: Uint8Array, segment: JpegSegment, tables: Uint16
   }
 }
 
-function readHuffmanTables(bytes: Uint8Array, segment: JpegSegment, dc: HuffmanTable[], ac: HuffmanTable[]): void {
+export function readHuffmanTables(
+  bytes: Uint8Array,
+  segment: JpegSegment,
+  dc: HuffmanTable[],
+  ac: HuffmanTable[],
+): void {
   let at = segment.payloadStart;
   while (at + 17 <= segment.end) {
     const kind = bytes[at]! >> 4;
@@ -117,7 +127,7 @@ function readHuffmanTables(bytes: Uint8Array, segment: JpegSegment, dc: HuffmanT
   }
 }
 
-const isPowerOfTwo = (value: number): boolean => value === 1 || value === 2 || value === 4;
+export const isPowerOfTwo = (value: number): boolean => value === 1 || value === 2 || value === 4;
 
 /** Reads the header up to the first scan and says whether this decoder can take the file. */
 export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
@@ -214,7 +224,7 @@ export function readBaselineHeader(bytes: Uint8Array): HeaderReading {
  * Entropy-coded bits, with 0xFF00 unstuffed. At a marker (or the end of the data) it feeds zero
  * bytes and counts them, so running past real data is detected rather than decoded as grey.
  */
-class BitReader {
+export class BitReader {
   private buffer = 0;
   private count = 0;
   private phantomBits = 0;
@@ -327,7 +337,7 @@ function basis(n: number): Float64Array {
 
 const BASES: Record<number, Float64Array> = { 1: basis(1), 2: basis(2), 4: basis(4), 8: basis(8) };
 
-function planComponent(component: Component, jpeg: BaselineJpeg, scale: DctScale, mcusPerLine: number): ComponentPlan {
+function planComponent(component: Component, jpeg: JpegFrame, scale: DctScale, mcusPerLine: number): ComponentPlan {
   const wantX = (scale * jpeg.hMax) / component.h;
   const wantY = (scale * jpeg.vMax) / component.v;
   const kx = Math.min(8, wantX);
@@ -511,7 +521,7 @@ export function scaledSize(size: number, scale: DctScale): number {
 /** A block's quantised coefficients in natural (row-major) order; the array is reused. */
 export type BlockVisitor = (component: number, blockX: number, blockY: number, coefficients: Int16Array) => void;
 
-export function mcuGrid(jpeg: BaselineJpeg): { mcusPerLine: number; mcusPerColumn: number } {
+export function mcuGrid(jpeg: JpegFrame): { mcusPerLine: number; mcusPerColumn: number } {
   return {
     mcusPerLine: Math.ceil(jpeg.width / (8 * jpeg.hMax)),
     mcusPerColumn: Math.ceil(jpeg.height / (8 * jpeg.vMax)),
@@ -602,7 +612,7 @@ export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale:
  * The inverse transform at `scale`/8 into `sink`, apart from the entropy decoding, so that a pass
  * that reads the blocks for another reason (the lossless transform) can decode pixels on the way.
  */
-export function scaledBlockDecoder(jpeg: BaselineJpeg, scale: DctScale, sink: RowSink): BlockDecoder {
+export function scaledBlockDecoder(jpeg: JpegFrame, scale: DctScale, sink: RowSink): BlockDecoder {
   const { components, vMax } = jpeg;
   const { mcusPerLine } = mcuGrid(jpeg);
   const outWidth = scaledSize(jpeg.width, scale);

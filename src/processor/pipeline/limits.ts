@@ -12,9 +12,9 @@ import { limits } from '../../shared/limits';
 export const MAX_PIXELS = limits.upload.maxPixels;
 
 /**
- * The limit for files only a whole-image decoder reads (progressive JPEG, WebP, interlaced PNG):
- * those hold the full RGBA image twice (WASM memory and its JavaScript copy). Measured: 92 MB for
- * 6 MP of noise (the worst case), 122 MB for 8 MP.
+ * The limit for files only a whole-image decoder reads (arithmetic-coded or 12-bit JPEG through
+ * mozjpeg, WebP, interlaced PNG): those hold the full RGBA image twice (WASM memory and its
+ * JavaScript copy). Measured: 92 MB for 6 MP of noise (the worst case), 122 MB for 8 MP.
  */
 export const FULL_DECODE_MAX_PIXELS = limits.upload.maxPixelsWholeDecode;
 
@@ -49,4 +49,12 @@ export const ORIGINAL_QUALITY = 90;
  * of the file): 48 MB is a 16 MP 4:2:0 photo, about 3 bytes per pixel. Larger turned JPEGs are
  * re-encoded through the streaming decoder instead.
  */
+/**
+ * The most a progressive JPEG's coefficient store may hold (jpeg-progressive.ts): 40 MB keeps all
+ * 64 coefficients of a 12 MP 4:2:0 photo (37 MB with its non-zero bits), so a turned 12 MP
+ * progressive photo is re-encoded at full size; with its 49 MB of re-encode pixels and the file
+ * that is about 95 MB. Larger ones are decoded for the original at the largest DCT scale that fits.
+ */
+export const COEFFICIENT_STORE_MAX_BYTES = 40 * 1024 * 1024;
+
 export const LOSSLESS_TRANSFORM_MAX_BYTES = 48 * 1024 * 1024;

@@ -26,8 +26,8 @@ export interface InspectedImage {
   height: number;
   /** The most pixels the processor accepts for this coding (the published limit). */
   maxPixels: number;
-  /** Whether the processor's decoder streams rows (memory independent of the size) or holds the whole image. */
-  streaming: boolean;
+  /** How the processor decodes it, which decides what its memory grows with. */
+  decoder: ImageDecoder;
   /** For JPEGs: the colour model of the components (CMYK and YCCK are converted to sRGB). */
   jpegColour: JpegColour | null;
 }
@@ -37,10 +37,19 @@ export type Inspection =
   | Exclude<SniffResult, { ok: true }>
   | ({ ok: false; reason: 'too-many-pixels'; description: string } & InspectedImage);
 
+/**
+ * `streaming`: rows flow out as they are decoded, memory independent of the size (baseline JPEG,
+ * PNG, HEIC tile rows). `coefficients`: a progressive JPEG's scans are kept as the few low
+ * frequencies the scaled output reads (jpeg-progressive.ts). `whole`: a WASM codec holds the full
+ * RGBA image, so the coding gets a lower limit.
+ */
+export type ImageDecoder = 'streaming' | 'coefficients' | 'whole';
+
 /** What each coding is called in a refusal. */
 export const CODING_NAMES: Record<ImageCoding, string> = {
   jpeg: 'JPEG',
   jpegProgressive: 'progressive JPEG',
+  jpegOther: 'arithmetic-coded, lossless or 12-bit JPEG',
   png: 'PNG',
   pngInterlaced: 'interlaced PNG',
   webp: 'WebP',
@@ -49,20 +58,25 @@ export const CODING_NAMES: Record<ImageCoding, string> = {
   avif: 'AVIF',
 };
 
-const STREAMING: Record<ImageCoding, boolean> = {
-  jpeg: true,
-  jpegProgressive: false,
-  png: true,
-  pngInterlaced: false,
-  webp: false,
-  webpLossless: false,
-  heic: true,
-  avif: false,
+const DECODERS: Record<ImageCoding, ImageDecoder> = {
+  jpeg: 'streaming',
+  jpegProgressive: 'coefficients',
+  jpegOther: 'whole',
+  png: 'streaming',
+  pngInterlaced: 'whole',
+  webp: 'whole',
+  webpLossless: 'whole',
+  heic: 'streaming',
+  avif: 'whole',
 };
 
 interface JpegLayout {
-  /** One interleaved sequential Huffman scan of 8-bit samples: the streaming decoder's scope. */
-  sequential: boolean;
+  /**
+   * `jpeg`: one interleaved sequential Huffman scan of 8-bit samples, the streaming decoder's
+   * scope; `jpegProgressive`: progressive Huffman of 8-bit samples, the coefficient decoder's;
+   * `jpegOther`: anything else, left to mozjpeg.
+   */
+  coding: 'jpeg' | 'jpegProgressive' | 'jpegOther';
   colour: JpegColour;
 }
 
@@ -79,8 +93,9 @@ export function jpegColourOf(componentIds: number[], adobeTransform: number | nu
 /**
  * Walks the segments to the first scan. The streaming decoder reads SOF0/SOF1 files of 8-bit
  * samples whose first scan holds every component, sampled by powers of two: what cameras, phones
- * and print workflows write. Anything else (progressive, arithmetic, lossless, 12-bit, one scan
- * per component) goes to the whole-image decoder.
+ * and print workflows write; the coefficient decoder reads SOF2 (progressive Huffman) files of the
+ * same kind: what editors and web tools export. Anything else (arithmetic, lossless, 12-bit, one
+ * scan per component) goes to the whole-image decoder.
  */
 function jpegLayout(bytes: Uint8Array): JpegLayout {
   let at = 2;
@@ -88,7 +103,7 @@ function jpegLayout(bytes: Uint8Array): JpegLayout {
   let frame: { marker: number; precision: number; ids: number[]; factorsOk: boolean } | null = null;
   for (;;) {
     const read = readSegmentAt(bytes, at);
-    if (!read.ok || read.segment.end > bytes.length) return { sequential: false, colour: 'ycbcr' };
+    if (!read.ok || read.segment.end > bytes.length) return { coding: 'jpegOther', colour: 'ycbcr' };
     const { marker, payloadStart: p, end } = read.segment;
     if (marker === MARKER.APP14 && end - p >= 12 && String.fromCharCode(...bytes.subarray(p, p + 5)) === 'Adobe')
       adobeTransform = bytes[p + 11] ?? null;
@@ -103,16 +118,13 @@ function jpegLayout(bytes: Uint8Array): JpegLayout {
       }
       frame = { marker, precision: bytes[p] ?? 0, ids, factorsOk };
     } else if (marker === MARKER.SOS || marker === MARKER.EOI) {
-      if (!frame) return { sequential: false, colour: 'ycbcr' };
+      if (!frame) return { coding: 'jpegOther', colour: 'ycbcr' };
       const colour = jpegColourOf(frame.ids, adobeTransform);
-      const componentsOk = [1, 3, 4].includes(frame.ids.length) && frame.factorsOk;
-      const sequential =
-        marker === MARKER.SOS &&
-        (frame.marker === 0xc0 || frame.marker === 0xc1) &&
-        frame.precision === 8 &&
-        componentsOk &&
-        bytes[p] === frame.ids.length;
-      return { sequential, colour };
+      const readable =
+        marker === MARKER.SOS && frame.precision === 8 && [1, 3, 4].includes(frame.ids.length) && frame.factorsOk;
+      if (readable && (frame.marker === 0xc0 || frame.marker === 0xc1) && bytes[p] === frame.ids.length)
+        return { coding: 'jpeg', colour };
+      return { coding: readable && frame.marker === 0xc2 ? 'jpegProgressive' : 'jpegOther', colour };
     }
     at = end;
   }
@@ -140,7 +152,7 @@ function isLosslessWebp(bytes: Uint8Array): boolean {
 function codingOf(bytes: Uint8Array, format: SupportedImageFormat, layout: JpegLayout | null): ImageCoding {
   switch (format) {
     case 'jpeg':
-      return layout?.sequential ? 'jpeg' : 'jpegProgressive';
+      return layout?.coding ?? 'jpegOther';
     case 'png':
       return bytes[PNG_INTERLACE_OFFSET] === 1 ? 'pngInterlaced' : 'png';
     case 'webp':
@@ -163,7 +175,7 @@ export function inspectImage(bytes: Uint8Array): Inspection {
     width: sniffed.width,
     height: sniffed.height,
     maxPixels,
-    streaming: STREAMING[coding],
+    decoder: DECODERS[coding],
     jpegColour: layout?.colour ?? null,
   };
   if (image.width * image.height <= maxPixels) return { ok: true, ...image };

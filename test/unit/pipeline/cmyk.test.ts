@@ -25,7 +25,7 @@ describe('CMYK JPEGs', () => {
     const cmyk = await cmykFixture();
     const inspected = inspectImage(cmyk);
     expect(inspected.ok && inspected.jpegColour).toBe('cmyk');
-    expect(inspected.ok && inspected.streaming).toBe(true);
+    expect(inspected.ok && inspected.decoder).toBe('streaming');
   });
 
   it('become sRGB variants whose colours match sharp’s own sRGB conversion', async () => {

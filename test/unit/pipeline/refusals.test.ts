@@ -81,8 +81,11 @@ describe('images the processor refuses', () => {
       side,
       side,
     );
+    // Arithmetic coding (SOF10): only mozjpeg reads it, whole.
+    const arithmetic = progressive.slice();
+    arithmetic[arithmetic.findIndex((byte, i) => byte === 0xff && arithmetic[i + 1] === 0xc2) + 1] = 0xca;
     codecsUsed.length = 0;
-    expect(await refusal(processImage(progressive, 'jpeg', 1))).toBe('too-many-pixels');
+    expect(await refusal(processImage(arithmetic, 'jpeg', 1))).toBe('too-many-pixels');
     // Interlaced PNG.
     const png = await encodePng(solidPicture(16, 16, [0, 0, 0]), { colourType: 'rgb', interlaced: true });
     const ihdr = pngChunk(
@@ -99,10 +102,12 @@ describe('images the processor refuses', () => {
     codecsUsed.length = 0;
     expect(await refusal(processImage(webp, 'webp', 1))).toBe('too-many-pixels');
     expect(codecsUsed).toEqual([]);
-    // The same claimed size is fine for a baseline JPEG, which streams (refused here only because its data is 64×64).
+    // The same claimed size is fine for a baseline JPEG, which streams, and a progressive one, whose
+    // decoder keeps only the low frequencies (refused here only because their data is 64×64).
     const { encodeJpeg } = await import('../../../src/processor/pipeline/jpeg-encoder');
     const baseline = withClaimedSize(encodeJpeg(solidPicture(64, 64, [0, 0, 0]), 80), side, side);
     expect(await refusal(processImage(baseline, 'jpeg', 1))).not.toBe('too-many-pixels');
+    expect(await refusal(processImage(progressive, 'jpeg', 1))).not.toBe('too-many-pixels');
   });
 
   it('refuses a file that is not of the format it was sent as, or not an image', async () => {

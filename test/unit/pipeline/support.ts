@@ -14,7 +14,7 @@ initCodecs(codecModules);
 
 /**
  * A camera-like JPEG of the picture (mozjpeg, 4:2:0, baseline as cameras write them), without any
- * metadata yet. `progressive` makes the kind only the whole-image decoder (mozjpeg) reads.
+ * metadata yet. `progressive` makes the kind the coefficient decoder (jpeg-progressive.ts) reads.
  */
 export async function encodeTestJpeg(
   image: RgbaImage,

@@ -204,9 +204,9 @@ describe('large images', () => {
     expectColourNear(topLeft!, [40, 180, 60], 8);
   });
 
-  it('decodes progressive JPEGs and interlaced PNGs with the whole-image decoders', async () => {
+  it('turns progressive JPEGs and interlaced PNGs upright, read by their own decoders', async () => {
     const picture = quadrantPicture(900, 600);
-    const progressive = await encodeTestJpeg(picture);
+    const progressive = await encodeTestJpeg(picture, 92, { progressive: true });
     const png = await encodePng(picture, { colourType: 'rgb', interlaced: true });
     for (const [bytes, format] of [
       [progressive, 'jpeg'],
