@@ -347,10 +347,25 @@ class ScanDecoder {
       }
     }
     if (this.eobRun > 0) {
-      for (; k <= end; k++) {
-        if ((nonZero[words + (k >> 5)]! & (1 << (k & 31))) !== 0) this.refine(store, block, k);
-      }
+      this.refineRest(store, block, k, end);
       this.eobRun--;
+    }
+  }
+
+  /**
+   * The correction bits of every non-zero coefficient from `k` to `end`, in order: most blocks of a
+   * refinement scan are in an end-of-band run, so the set bits are visited, not all 63 positions.
+   */
+  private refineRest(store: ComponentStore, block: number, k: number, end: number): void {
+    for (let word = k >> 5; word <= end >> 5; word++) {
+      const low = word === k >> 5 ? k & 31 : 0;
+      const high = word === end >> 5 ? end & 31 : 31;
+      let bits = store.nonZero[block * 2 + word]! & (-1 << low) & (high === 31 ? -1 : (1 << (high + 1)) - 1);
+      while (bits !== 0) {
+        const lowest = bits & -bits;
+        this.refine(store, block, word * 32 + 31 - Math.clz32(lowest));
+        bits ^= lowest;
+      }
     }
   }
 
