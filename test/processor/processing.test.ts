@@ -8,8 +8,11 @@ import { sniffImage } from '../../src/shared/image/format';
 import { parsePublicId, toPublicId } from '../../src/shared/ids';
 import { corpusAvailable, readCorpus } from '../fixtures/corpus';
 import { buildExifApp1, buildExifTiff, withExif } from '../fixtures/exif-builder';
+import { sharpEnlarged } from '../fixtures/image-checker';
 import { heifFixture } from '../fixtures/images/heif-files';
 import { quadrantGrid } from '../fixtures/images/heif-writer';
+import { photoLikePicture } from '../fixtures/images/patterns';
+import { encodePng } from '../fixtures/images/png-writer';
 import { tinyImage } from '../fixtures/tiny-images';
 import { call, callJson } from '../helpers/api';
 import { registerUser, type TestUser } from '../helpers/factories';
@@ -17,10 +20,10 @@ import { carriesNoMetadata, containsText } from '../helpers/jpeg-inspection';
 import { insertProcessingPost, waitUntilProcessed } from '../helpers/processing';
 import { upload } from '../helpers/uploads';
 
-async function uploadAndProcess(user: TestUser, bytes: Uint8Array, fields = {}) {
+async function uploadAndProcess(user: TestUser, bytes: Uint8Array, fields = {}, timeoutMs?: number) {
   const { status, body } = await upload(user.accessToken, bytes, fields);
   expect(status).toBe(202);
-  return waitUntilProcessed(user.accessToken, body.data.postId);
+  return waitUntilProcessed(user.accessToken, body.data.postId, timeoutMs);
 }
 
 async function bytesAt(url: string): Promise<Uint8Array> {
@@ -278,4 +281,21 @@ describe.skipIf(!corpusAvailable)('real camera photos from ../shared/corpus', ()
       exposure: { fNumber: 1.8, exposureTime: '1/391', iso: 32, focalLength: 4.25 },
     });
   });
+});
+
+describe('large photos in codings a whole-image decoder used to hold', () => {
+  // Photo-like 24 MP files, written by sharp outside the test isolate.
+  it.each([['jpeg-progressive', 'JPEG']] as const)(
+    'a 24 MP %s photo ends ready with its variants at their sizes',
+    async (coding, format) => {
+      const user = await registerUser();
+      const small = await encodePng(photoLikePicture(600, 400), { colourType: 'rgb' });
+      const post = await uploadAndProcess(user, await sharpEnlarged(small, 6000, 4000, coding), {}, 60_000);
+      expect(post.processingStatus).toBe('ready');
+      expect(post.metadata).toMatchObject({ width: 6000, height: 4000, format });
+      expect(dimensions(await bytesAt(String(post.displayUrl)))).toEqual({ width: 1080, height: 720 });
+      expect(dimensions(await bytesAt(String(post.thumbnailUrl)))).toEqual({ width: 320, height: 213 });
+    },
+    90_000,
+  );
 });
