@@ -20,7 +20,7 @@ export const limits = {
     maxPixelsWholeDecode: 6_000_000,
     /**
      * The limit for each way a photo can be coded, since that decides its decoder: streaming ones
-     * (baseline JPEG, PNG, HEIC) and progressive JPEG (only the low frequencies a scaled decode
+     * (baseline JPEG, PNG, lossy WebP, HEIC) and progressive JPEG (only the low frequencies a scaled decode
      * reads are kept) take the full 50 MP; whole-image ones what fits in 128 MB. AVIF's libavif
      * needs about 27 bytes of WASM memory per pixel on top of 16 MB (95 MB at 3 MP, 174 MB at
      * 6 MP, measured). The upload route and the processor both read this through
@@ -33,7 +33,9 @@ export const limits = {
       jpegOther: 6_000_000,
       png: 50_000_000,
       pngInterlaced: 6_000_000,
-      webp: 6_000_000,
+      webp: 50_000_000,
+      /** With an alpha channel or animated: libwebp decodes them whole. */
+      webpAlpha: 6_000_000,
       webpLossless: 6_000_000,
       heic: 50_000_000,
       avif: 2_500_000,

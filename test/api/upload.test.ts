@@ -183,7 +183,18 @@ describe('POST /images/upload refuses', () => {
     );
     const published = instance.body.data.limits.upload.maxPixelsPerFormat;
     expect(Object.keys(published).sort()).toEqual(
-      ['avif', 'heic', 'jpeg', 'jpegOther', 'jpegProgressive', 'png', 'pngInterlaced', 'webp', 'webpLossless'].sort(),
+      [
+        'avif',
+        'heic',
+        'jpeg',
+        'jpegOther',
+        'jpegProgressive',
+        'png',
+        'pngInterlaced',
+        'webp',
+        'webpAlpha',
+        'webpLossless',
+      ].sort(),
     );
     expect(published.jpegProgressive).toBe(published.jpeg);
     // 3000 × 2500 = 7.5 MP: over the limit of JPEGs only mozjpeg reads, well under the others'.
@@ -203,14 +214,17 @@ describe('POST /images/upload refuses', () => {
     expect((await upload(user.accessToken, claim('jpeg-baseline-5x3'))).status).toBe(202);
   });
 
-  it('a WebP over 6 megapixels with 413, since only a whole-image decode reads it', async () => {
+  it('a transparent WebP over 6 megapixels with 413, since only a whole-image decode reads it', async () => {
     const user = await registerUser();
     const webp = tinyImage('webp-vp8x-alpha-5x3');
     // VP8X canvas size, 24-bit little-endian minus one: claim 3000×2500 (7.5 MP).
     webp.set([2999 & 255, (2999 >> 8) & 255, 0, 2499 & 255, (2499 >> 8) & 255, 0], 24);
     const { status, body } = await upload(user.accessToken, webp);
     expect(status).toBe(413);
-    expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { maxPixels: 6_000_000 } });
+    expect(body.error).toMatchObject({
+      code: 'IMAGE_TOO_LARGE',
+      details: { maxPixels: 6_000_000, coding: 'webpAlpha' },
+    });
   });
 
   it('a file over 20 MiB with 413 PAYLOAD_TOO_LARGE', async () => {

@@ -285,7 +285,10 @@ describe.skipIf(!corpusAvailable)('real camera photos from ../shared/corpus', ()
 
 describe('large photos in codings a whole-image decoder used to hold', () => {
   // Photo-like 24 MP files, written by sharp outside the test isolate.
-  it.each([['jpeg-progressive', 'JPEG']] as const)(
+  it.each([
+    ['jpeg-progressive', 'JPEG'],
+    ['webp-lossy', 'WEBP'],
+  ] as const)(
     'a 24 MP %s photo ends ready with its variants at their sizes',
     async (coding, format) => {
       const user = await registerUser();

@@ -2,14 +2,14 @@
  * Decoding, planned from the header so that memory is bounded before any pixel exists.
  *
  * Three kinds of decoder (inspect's `decoder`):
- * - streaming (baseline JPEG, non-interlaced PNG, in TypeScript; HEIC, tile row by tile row
- *   through libde265): rows flow into a sink that is only as large as the image the pipeline
+ * - streaming (baseline JPEG, non-interlaced PNG, lossy WebP, in TypeScript; HEIC, tile row by
+ *   tile row through libde265): rows flow into a sink that is only as large as the image the pipeline
  *   needs, never the full-size source; a JPEG is also scaled in the DCT domain first. Memory does
  *   not grow with the source's pixel count.
  * - coefficients (progressive JPEG, in TypeScript): every scan is read into a store of the low
  *   frequencies the scaled output needs, then replayed like a baseline file (jpeg-progressive.ts).
- * - whole-image (unusual JPEG through mozjpeg, WebP through libwebp, AVIF through libavif,
- *   interlaced PNG): the full-size RGBA image exists, in WASM memory and again in JavaScript for
+ * - whole-image (unusual JPEG through mozjpeg, lossless, transparent or animated WebP through
+ *   libwebp, AVIF through libavif, interlaced PNG): the full-size RGBA image exists, in WASM memory and again in JavaScript for
  *   the WASM codecs. These get lower pixel limits (limits.upload.maxPixelsPerFormat).
  */
 import { CODING_NAMES, inspectImage, type InspectedImage } from '../../shared/image/inspect';
@@ -35,6 +35,7 @@ import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
 import { decodePng } from './png-decoder';
 import { resize } from './resize';
 import { OnWhiteSink, PixelsSink, ResizingSink } from './row-sinks';
+import { decodeLossyWebp } from './webp-decoder';
 
 export type SourceFormat = 'jpeg' | 'png' | 'webp' | 'heic' | 'avif';
 
@@ -225,9 +226,10 @@ async function decodeStreaming(input: Uint8Array, image: Inspection, target: Siz
     decodeBaselineJpeg(input, image.baselineJpeg, scale, sink);
     return sink.pixels;
   }
-  // HEVC has no scaled decoding: a HEIC is always resized while it streams, never held whole.
-  const sink = sinkFor(image, target, exact || image.heif !== null);
+  // HEVC and VP8 have no scaled decoding: a HEIC or WebP is always resized while it streams, never held whole.
+  const sink = sinkFor(image, target, exact || image.format !== 'png');
   if (image.heif) await decodeHevcHeif(input, image.heif, sink);
+  else if (image.format === 'webp') decodeLossyWebp(input, sink);
   else decodePng(input, new OnWhiteSink(sink, image.width));
   return sink.pixels;
 }

@@ -4,10 +4,11 @@
  * one the processor takes, and the limits `GET /instance` publishes are the ones applied here.
  *
  * The pixel limit depends on the decoder a file needs, which depends on how it is coded, not only
- * on its format: a baseline JPEG streams one MCU row at a time, a progressive one needs every
- * scan before any row is final; a non-interlaced PNG streams, an Adam7 one scatters each pass
- * over the whole picture; a WebP is decoded whole by libwebp. Pure and dependency-free (headers
- * read by index), so it runs unchanged in both Workers and in Node.
+ * on its format: a baseline JPEG streams one MCU row at a time, a progressive one keeps the low
+ * frequencies of every block until its last scan; a non-interlaced PNG streams, an Adam7 one
+ * scatters each pass over the whole picture; a lossy WebP streams, a lossless or transparent one
+ * is decoded whole by libwebp. Pure and dependency-free (headers read by index), so it runs
+ * unchanged in both Workers and in Node.
  */
 import { sniffImage, type SniffResult, type SupportedImageFormat } from './format';
 import { isStartOfFrame, MARKER, readSegmentAt } from './jpeg-segments';
@@ -39,7 +40,7 @@ export type Inspection =
 
 /**
  * `streaming`: rows flow out as they are decoded, memory independent of the size (baseline JPEG,
- * PNG, HEIC tile rows). `coefficients`: a progressive JPEG's scans are kept as the few low
+ * PNG, lossy WebP, HEIC tile rows). `coefficients`: a progressive JPEG's scans are kept as the few low
  * frequencies the scaled output reads (jpeg-progressive.ts). `whole`: a WASM codec holds the full
  * RGBA image, so the coding gets a lower limit.
  */
@@ -53,6 +54,7 @@ export const CODING_NAMES: Record<ImageCoding, string> = {
   png: 'PNG',
   pngInterlaced: 'interlaced PNG',
   webp: 'WebP',
+  webpAlpha: 'transparent or animated WebP',
   webpLossless: 'lossless WebP',
   heic: 'HEIC',
   avif: 'AVIF',
@@ -64,7 +66,8 @@ const DECODERS: Record<ImageCoding, ImageDecoder> = {
   jpegOther: 'whole',
   png: 'streaming',
   pngInterlaced: 'whole',
-  webp: 'whole',
+  webp: 'streaming',
+  webpAlpha: 'whole',
   webpLossless: 'whole',
   heic: 'streaming',
   avif: 'whole',
@@ -133,20 +136,31 @@ function jpegLayout(bytes: Uint8Array): JpegLayout {
 /** Colour type, then compression, filter and interlace method, after width and height in IHDR. */
 const PNG_INTERLACE_OFFSET = 28;
 
-function isLosslessWebp(bytes: Uint8Array): boolean {
+/** VP8X feature flags (byte 20): an alpha channel, an animation. */
+const VP8X_ALPHA = 0x10;
+const VP8X_ANIMATION = 0x02;
+
+/**
+ * Lossy (one `VP8 ` frame, no transparency: what phones and cameras write, streamed), lossy with
+ * transparency or animated (libwebp), or lossless (libwebp).
+ */
+function webpCoding(bytes: Uint8Array): 'webp' | 'webpAlpha' | 'webpLossless' {
   const chunk = String.fromCharCode(...bytes.subarray(12, 16));
-  if (chunk === 'VP8L') return true;
-  if (chunk !== 'VP8X') return false;
+  if (chunk === 'VP8L') return 'webpLossless';
+  if (chunk !== 'VP8X') return 'webp';
+  const flags = bytes[20] ?? 0;
+  let coding: 'webp' | 'webpAlpha' = flags & (VP8X_ALPHA | VP8X_ANIMATION) ? 'webpAlpha' : 'webp';
   // An extended file names its image chunk after the optional ICCP/ANIM/ALPH chunks.
   for (let at = 30; at + 8 <= bytes.length;) {
     const name = String.fromCharCode(...bytes.subarray(at, at + 4));
-    if (name === 'VP8L') return true;
-    if (name === 'VP8 ') return false;
+    if (name === 'VP8L') return 'webpLossless';
+    if (name === 'VP8 ') return coding;
+    if (name === 'ALPH' || name === 'ANIM' || name === 'ANMF') coding = 'webpAlpha';
     const size =
       (bytes[at + 4] ?? 0) | ((bytes[at + 5] ?? 0) << 8) | ((bytes[at + 6] ?? 0) << 16) | ((bytes[at + 7] ?? 0) << 24);
     at += 8 + (size >>> 0) + (size & 1);
   }
-  return false;
+  return coding;
 }
 
 function codingOf(bytes: Uint8Array, format: SupportedImageFormat, layout: JpegLayout | null): ImageCoding {
@@ -156,7 +170,7 @@ function codingOf(bytes: Uint8Array, format: SupportedImageFormat, layout: JpegL
     case 'png':
       return bytes[PNG_INTERLACE_OFFSET] === 1 ? 'pngInterlaced' : 'png';
     case 'webp':
-      return isLosslessWebp(bytes) ? 'webpLossless' : 'webp';
+      return webpCoding(bytes);
     default:
       return format;
   }

@@ -95,19 +95,25 @@ describe('images the processor refuses', () => {
     expect(
       await refusal(processImage(new Uint8Array([...png.subarray(0, 8), ...ihdr, ...png.subarray(8 + 25)]), 'png', 1)),
     ).toBe('too-many-pixels');
-    // Lossy WebP: the VP8 frame header holds 14-bit width and height at bytes 26 and 28.
+    // Lossless WebP: the VP8L header holds 14-bit width and height minus one from byte 21.
     const { encodeWebp } = await import('../../fixtures/images/webp-writer');
-    const webp = await encodeWebp(solidPicture(64, 64, [0, 0, 0]));
-    webp.set([side & 0xff, side >> 8, side & 0xff, side >> 8], 26);
+    const lossless = await encodeWebp(solidPicture(64, 64, [0, 0, 0]), { lossless: 1 });
+    const bits = (side - 1) | ((side - 1) << 14);
+    lossless.set([bits & 0xff, (bits >> 8) & 0xff, (bits >> 16) & 0xff, (lossless[24]! & 0xf0) | (bits >>> 24)], 21);
     codecsUsed.length = 0;
-    expect(await refusal(processImage(webp, 'webp', 1))).toBe('too-many-pixels');
+    expect(await refusal(processImage(lossless, 'webp', 1))).toBe('too-many-pixels');
     expect(codecsUsed).toEqual([]);
-    // The same claimed size is fine for a baseline JPEG, which streams, and a progressive one, whose
-    // decoder keeps only the low frequencies (refused here only because their data is 64×64).
+    // The same claimed size is fine for a baseline JPEG and a lossy WebP, which stream, and a
+    // progressive JPEG, whose decoder keeps only the low frequencies (refused here only because
+    // their data is 64×64).
     const { encodeJpeg } = await import('../../../src/processor/pipeline/jpeg-encoder');
     const baseline = withClaimedSize(encodeJpeg(solidPicture(64, 64, [0, 0, 0]), 80), side, side);
     expect(await refusal(processImage(baseline, 'jpeg', 1))).not.toBe('too-many-pixels');
     expect(await refusal(processImage(progressive, 'jpeg', 1))).not.toBe('too-many-pixels');
+    // Lossy WebP: the VP8 frame header holds 14-bit width and height at bytes 26 and 28.
+    const lossy = await encodeWebp(solidPicture(64, 64, [0, 0, 0]));
+    lossy.set([side & 0xff, side >> 8, side & 0xff, side >> 8], 26);
+    expect(await refusal(processImage(lossy, 'webp', 1))).not.toBe('too-many-pixels');
   });
 
   it('refuses a file that is not of the format it was sent as, or not an image', async () => {
