@@ -14,13 +14,13 @@ export const limits = {
     maxBytes: 20 * 1024 * 1024,
     maxPixels: 50_000_000,
     /**
-     * For files only a whole-image decoder reads (unusual JPEGs, WebP, interlaced PNG): they must
-     * fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).
+     * For files only a whole-image decoder reads (unusual JPEGs, lossless or transparent WebP): they
+     * must fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).
      */
     maxPixelsWholeDecode: 6_000_000,
     /**
      * The limit for each way a photo can be coded, since that decides its decoder: streaming ones
-     * (baseline JPEG, PNG, lossy WebP, HEIC) and progressive JPEG (only the low frequencies a scaled decode
+     * (baseline JPEG, PNG interlaced or not, lossy WebP, HEIC) and progressive JPEG (only the low frequencies a scaled decode
      * reads are kept) take the full 50 MP; whole-image ones what fits in 128 MB. AVIF's libavif
      * needs about 27 bytes of WASM memory per pixel on top of 16 MB (95 MB at 3 MP, 174 MB at
      * 6 MP, measured). The upload route and the processor both read this through
@@ -32,7 +32,7 @@ export const limits = {
       /** Arithmetic-coded, lossless or 12-bit: rare, and only mozjpeg (whole image) reads them. */
       jpegOther: 6_000_000,
       png: 50_000_000,
-      pngInterlaced: 6_000_000,
+      pngInterlaced: 50_000_000,
       webp: 50_000_000,
       /** With an alpha channel or animated: libwebp decodes them whole. */
       webpAlpha: 6_000_000,

@@ -284,15 +284,17 @@ describe.skipIf(!corpusAvailable)('real camera photos from ../shared/corpus', ()
 });
 
 describe('large photos in codings a whole-image decoder used to hold', () => {
-  // Photo-like 24 MP files, written by sharp outside the test isolate.
+  // 24 MP files written by sharp outside the test isolate, enlarged from a small photo-like picture
+  // (a smaller one for PNG, so that the file stays under the 20 MiB upload limit).
   it.each([
-    ['jpeg-progressive', 'JPEG'],
-    ['webp-lossy', 'WEBP'],
+    ['jpeg-progressive', 'JPEG', 600],
+    ['webp-lossy', 'WEBP', 600],
+    ['png-interlaced', 'PNG', 60],
   ] as const)(
     'a 24 MP %s photo ends ready with its variants at their sizes',
-    async (coding, format) => {
+    async (coding, format, sourceWidth) => {
       const user = await registerUser();
-      const small = await encodePng(photoLikePicture(600, 400), { colourType: 'rgb' });
+      const small = await encodePng(photoLikePicture(sourceWidth, (sourceWidth * 2) / 3), { colourType: 'rgb' });
       const post = await uploadAndProcess(user, await sharpEnlarged(small, 6000, 4000, coding), {}, 60_000);
       expect(post.processingStatus).toBe('ready');
       expect(post.metadata).toMatchObject({ width: 6000, height: 4000, format });

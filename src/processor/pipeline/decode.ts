@@ -2,14 +2,14 @@
  * Decoding, planned from the header so that memory is bounded before any pixel exists.
  *
  * Three kinds of decoder (inspect's `decoder`):
- * - streaming (baseline JPEG, non-interlaced PNG, lossy WebP, in TypeScript; HEIC, tile row by
+ * - streaming (baseline JPEG, PNG, lossy WebP, in TypeScript; HEIC, tile row by
  *   tile row through libde265): rows flow into a sink that is only as large as the image the pipeline
  *   needs, never the full-size source; a JPEG is also scaled in the DCT domain first. Memory does
  *   not grow with the source's pixel count.
  * - coefficients (progressive JPEG, in TypeScript): every scan is read into a store of the low
  *   frequencies the scaled output needs, then replayed like a baseline file (jpeg-progressive.ts).
  * - whole-image (unusual JPEG through mozjpeg, lossless, transparent or animated WebP through
- *   libwebp, AVIF through libavif, interlaced PNG): the full-size RGBA image exists, in WASM memory and again in JavaScript for
+ *   libwebp, AVIF through libavif): the full-size RGBA image exists, in WASM memory and again in JavaScript for
  *   the WASM codecs. These get lower pixel limits (limits.upload.maxPixelsPerFormat).
  */
 import { CODING_NAMES, inspectImage, type InspectedImage } from '../../shared/image/inspect';
@@ -31,7 +31,7 @@ import {
 } from './jpeg-decoder';
 import { COEFFICIENT_STORE_MAX_BYTES } from './limits';
 import { toOrientation, type Orientation } from './orient';
-import { compositeOnWhite, type Pixels, type RowSink } from './pixels';
+import { compositeOnWhite, type Pixels } from './pixels';
 import { decodePng } from './png-decoder';
 import { resize } from './resize';
 import { OnWhiteSink, PixelsSink, ResizingSink } from './row-sinks';
@@ -263,10 +263,8 @@ function decodeProgressive(input: Uint8Array, frame: JpegFrame, target: Size, ex
 async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels> {
   if (image.format === 'jpeg') return decodeWithMozjpeg(input);
   if (image.format === 'webp') return decodeWithLibwebp(input);
-  if (image.format === 'avif') return decodeWithLibavif(input);
-  const sink: RowSink & { pixels: Pixels } = new PixelsSink(image.width, image.height);
-  decodePng(input, new OnWhiteSink(sink, image.width));
-  return sink.pixels;
+  // Every PNG and HEIC streams: what is left is AVIF.
+  return decodeWithLibavif(input);
 }
 
 /**

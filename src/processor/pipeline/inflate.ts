@@ -6,6 +6,9 @@
  * such garbage waiting for the collector, on top of the image being built — the difference
  * between fitting in the isolate and not. Here output goes through one 96 KB window (the 32 KB
  * DEFLATE history plus room to write), handed out in views and then reused: no garbage at all.
+ *
+ * Pull-based (Inflater.next) and resumable, and an inflater can be cloned mid-stream: an
+ * interlaced PNG reads its seven passes from the one stream with one inflater each.
  */
 import { UndecodableImageError } from './errors';
 
@@ -28,6 +31,12 @@ const DISTANCE_EXTRA = [
 const CODE_LENGTH_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
 
 const LOOKUP_BITS = 10;
+
+/**
+ * Adler-32 sums are reduced after this many bytes: from below 65521, a grows by at most 255 a byte
+ * and b by a, so b stays below 65521 + 3800 × 65521 + 255 × 3800 × 3801 / 2 < 2^31.
+ */
+const ADLER_RUN = 3800;
 
 function corrupt(detail: string): UndecodableImageError {
   return new UndecodableImageError('corrupt', `The PNG image data is damaged: ${detail}`);
@@ -83,6 +92,15 @@ class BitSource {
 
   constructor(private readonly chunks: Uint8Array[]) {}
 
+  clone(): BitSource {
+    const copy = new BitSource(this.chunks);
+    copy.chunk = this.chunk;
+    copy.at = this.at;
+    copy.buffer = this.buffer;
+    copy.count = this.count;
+    return copy;
+  }
+
   private nextByte(): number {
     while (this.chunk < this.chunks.length) {
       const current = this.chunks[this.chunk]!;
@@ -93,11 +111,28 @@ class BitSource {
     throw truncated();
   }
 
-  need(n: number): void {
-    while (this.count < n) {
-      this.buffer |= this.nextByte() << this.count;
-      this.count += 8;
+  /**
+   * Tops the buffer up to 23–30 bits, or as many as the data has left. At most 30, so that the
+   * buffer stays a small integer to V8 (31 bits, signed) and never becomes a heap number.
+   */
+  private refill(): void {
+    let current = this.chunks[this.chunk];
+    while (this.count <= 22 && current !== undefined) {
+      if (this.at < current.length) {
+        this.buffer |= current[this.at++]! << this.count;
+        this.count += 8;
+      } else {
+        current = this.chunks[++this.chunk];
+        this.at = 0;
+      }
     }
+  }
+
+  /** At most 16. */
+  need(n: number): void {
+    if (this.count >= n) return;
+    this.refill();
+    if (this.count < n) throw truncated();
   }
 
   bits(n: number): number {
@@ -109,17 +144,9 @@ class BitSource {
     return value;
   }
 
-  /** Like `need`, but at the very end of the data returns with fewer bits instead of failing. */
-  private tryNeed(n: number): void {
-    try {
-      this.need(n);
-    } catch (error) {
-      if (!(error instanceof UndecodableImageError) || this.count === 0) throw error;
-    }
-  }
-
   decode(code: Code): number {
-    this.tryNeed(LOOKUP_BITS);
+    // At the very end of the data there may be fewer bits left than LOOKUP_BITS: a short code still fits.
+    if (this.count < LOOKUP_BITS) this.refill();
     const entry = code.lookup[this.buffer & ((1 << LOOKUP_BITS) - 1)]!;
     if (entry !== 0 && entry >> 9 <= this.count) {
       this.buffer >>>= entry >> 9;
@@ -179,79 +206,152 @@ function readDynamicCodes(input: BitSource): [Code, Code] {
   return [buildCode(lengths.subarray(0, literalCount)), buildCode(lengths.subarray(literalCount))];
 }
 
-/**
- * Inflates the zlib stream split over `chunks`, handing the output to `onOutput` in pieces (views
- * of the window: valid only during the call). Stops as soon as `onOutput` returns true, so data
- * past what the image needs — or a decompression bomb — is never inflated.
- */
-export function inflate(chunks: Uint8Array[], onOutput: (bytes: Uint8Array) => boolean): void {
-  const input = new BitSource(chunks);
-  const header = (input.byte() << 8) | input.byte();
-  if (((header >> 8) & 0x0f) !== 8 || header % 31 !== 0 || header & 0x20) throw corrupt('not a zlib stream');
-  const window = new Uint8Array(WINDOW);
-  let pos = 0;
-  let flushedTo = 0;
-  let adlerA = 1;
-  let adlerB = 0;
-  let done = false;
+/** The most bytes one `Inflater.next()` hands out. */
+export const MAX_PIECE = WINDOW;
 
-  /** Hands out what was written since the last flush, keeps the last 32 KB as history. */
-  const flush = (): void => {
-    const out = window.subarray(flushedTo, pos);
-    for (let i = 0; i < out.length; i++) {
-      adlerA = (adlerA + out[i]!) % 65521;
-      adlerB = (adlerB + adlerA) % 65521;
-    }
-    done = onOutput(out);
+const BETWEEN_BLOCKS = 0;
+const IN_STORED_BLOCK = 1;
+const IN_CODED_BLOCK = 2;
+const AT_CHECKSUM = 3;
+const FINISHED = 4;
+
+/**
+ * Inflates the zlib stream split over `chunks` on demand: each `next()` inflates up to
+ * MAX_PIECE bytes more and hands them out as a view of the window, valid until the next call;
+ * null once the stream has ended (and its checksum matched). Nothing is inflated before it is
+ * asked for, so data past what the image needs — or a decompression bomb — never is.
+ * Throws UndecodableImageError 'truncated' when the data ends early, 'corrupt' when it is
+ * damaged; an inflater that has thrown must not be used again.
+ */
+export class Inflater {
+  private input: BitSource;
+  private readonly window = new Uint8Array(WINDOW);
+  /** End of the output in the window; the piece last handed out ends here. */
+  private pos = 0;
+  private adlerA = 1;
+  private adlerB = 0;
+  private state = BETWEEN_BLOCKS;
+  private lastBlock = false;
+  private storedLeft = 0;
+  private literals = FIXED_LITERALS;
+  private distances = FIXED_DISTANCES;
+
+  constructor(private readonly chunks: Uint8Array[]) {
+    this.input = new BitSource(chunks);
+    const header = (this.input.byte() << 8) | this.input.byte();
+    if (((header >> 8) & 0x0f) !== 8 || header % 31 !== 0 || header & 0x20) throw corrupt('not a zlib stream');
+  }
+
+  /** An independent inflater at the same point of the same stream: its `next()` calls return what this one's would. */
+  clone(): Inflater {
+    const copy = new Inflater(this.chunks);
+    copy.input = this.input.clone();
+    copy.window.set(this.window.subarray(0, this.pos));
+    copy.pos = this.pos;
+    copy.adlerA = this.adlerA;
+    copy.adlerB = this.adlerB;
+    copy.state = this.state;
+    copy.lastBlock = this.lastBlock;
+    copy.storedLeft = this.storedLeft;
+    copy.literals = this.literals;
+    copy.distances = this.distances;
+    return copy;
+  }
+
+  next(): Uint8Array | null {
+    if (this.state === FINISHED) return null;
+    const window = this.window;
+    const input = this.input;
+    let pos = this.pos;
+    // The piece handed out last is no longer needed but as history: keep its last 32 KB.
     if (pos > HISTORY) {
       window.copyWithin(0, pos - HISTORY, pos);
       pos = HISTORY;
     }
-    flushedTo = pos;
-  };
-  const room = (bytes: number): void => {
-    if (pos + bytes > WINDOW) flush();
-  };
-
-  let last = 0;
-  while (!last && !done) {
-    last = input.bits(1);
-    const type = input.bits(2);
-    if (type === 0) {
-      input.alignToByte();
-      const length = input.byte() | (input.byte() << 8);
-      const complement = input.byte() | (input.byte() << 8);
-      if ((length ^ 0xffff) !== complement) throw corrupt('stored block length');
-      for (let i = 0; i < length && !done; i++) {
-        room(1);
-        window[pos++] = input.byte();
-      }
-      continue;
-    }
-    if (type === 3) throw corrupt('reserved block type');
-    const [literals, distances] = type === 1 ? [FIXED_LITERALS, FIXED_DISTANCES] : readDynamicCodes(input);
-    while (!done) {
-      const symbol = input.decode(literals);
-      if (symbol < 256) {
-        room(1);
-        window[pos++] = symbol;
+    const start = pos;
+    let state = this.state;
+    // Stop before a symbol that might not fit: a match writes at most MAX_MATCH bytes.
+    while (state !== AT_CHECKSUM && pos + MAX_MATCH <= WINDOW) {
+      if (state === BETWEEN_BLOCKS) {
+        if (this.lastBlock) {
+          state = AT_CHECKSUM;
+          break;
+        }
+        this.lastBlock = input.bits(1) === 1;
+        const type = input.bits(2);
+        if (type === 0) {
+          input.alignToByte();
+          const length = input.byte() | (input.byte() << 8);
+          const complement = input.byte() | (input.byte() << 8);
+          if ((length ^ 0xffff) !== complement) throw corrupt('stored block length');
+          this.storedLeft = length;
+          state = IN_STORED_BLOCK;
+        } else if (type === 3) {
+          throw corrupt('reserved block type');
+        } else {
+          [this.literals, this.distances] = type === 1 ? [FIXED_LITERALS, FIXED_DISTANCES] : readDynamicCodes(input);
+          state = IN_CODED_BLOCK;
+        }
         continue;
       }
-      if (symbol === 256) break;
-      const lengthIndex = symbol - 257;
-      if (lengthIndex >= 29) throw corrupt('length code');
-      const length = LENGTH_BASE[lengthIndex]! + input.bits(LENGTH_EXTRA[lengthIndex]!);
-      const distanceIndex = input.decode(distances);
-      if (distanceIndex >= 30) throw corrupt('distance code');
-      const distance = DISTANCE_BASE[distanceIndex]! + input.bits(DISTANCE_EXTRA[distanceIndex]!);
-      room(MAX_MATCH);
-      if (distance > pos) throw corrupt('distance before the start');
-      for (let i = 0; i < length; i++, pos++) window[pos] = window[pos - distance]!;
+      if (state === IN_STORED_BLOCK) {
+        let left = this.storedLeft;
+        for (; left > 0 && pos < WINDOW; left--) window[pos++] = input.byte();
+        this.storedLeft = left;
+        if (left === 0) state = BETWEEN_BLOCKS;
+        continue;
+      }
+      const literals = this.literals;
+      const distances = this.distances;
+      while (pos + MAX_MATCH <= WINDOW) {
+        const symbol = input.decode(literals);
+        if (symbol < 256) {
+          window[pos++] = symbol;
+          continue;
+        }
+        if (symbol === 256) {
+          state = BETWEEN_BLOCKS;
+          break;
+        }
+        const lengthIndex = symbol - 257;
+        if (lengthIndex >= 29) throw corrupt('length code');
+        const length = LENGTH_BASE[lengthIndex]! + input.bits(LENGTH_EXTRA[lengthIndex]!);
+        const distanceIndex = input.decode(distances);
+        if (distanceIndex >= 30) throw corrupt('distance code');
+        const distance = DISTANCE_BASE[distanceIndex]! + input.bits(DISTANCE_EXTRA[distanceIndex]!);
+        if (distance > pos) throw corrupt('distance before the start');
+        for (let i = 0; i < length; i++, pos++) window[pos] = window[pos - distance]!;
+      }
     }
+    this.pos = pos;
+    this.state = state;
+    if (pos > start) {
+      this.addToChecksum(start, pos);
+      return window.subarray(start, pos);
+    }
+    // Everything is out: the stream ends with the Adler-32 of it.
+    this.state = FINISHED;
+    input.alignToByte();
+    const checksum = ((input.byte() << 24) | (input.byte() << 16) | (input.byte() << 8) | input.byte()) >>> 0;
+    if (checksum !== ((this.adlerB << 16) | this.adlerA) >>> 0) throw corrupt('checksum mismatch');
+    return null;
   }
-  if (!done) flush();
-  if (done) return;
-  input.alignToByte();
-  const checksum = ((input.byte() << 24) | (input.byte() << 16) | (input.byte() << 8) | input.byte()) >>> 0;
-  if (checksum !== ((adlerB << 16) | adlerA) >>> 0) throw corrupt('checksum mismatch');
+
+  private addToChecksum(from: number, to: number): void {
+    const window = this.window;
+    let a = this.adlerA;
+    let b = this.adlerB;
+    // Reduce modulo 65521 every ADLER_RUN bytes only: until then neither sum can leave the int32 range.
+    for (let runStart = from; runStart < to; runStart += ADLER_RUN) {
+      const runEnd = Math.min(to, runStart + ADLER_RUN);
+      for (let i = runStart; i < runEnd; i++) {
+        a += window[i]!;
+        b += a;
+      }
+      a %= 65521;
+      b %= 65521;
+    }
+    this.adlerA = a;
+    this.adlerB = b;
+  }
 }

@@ -5,8 +5,7 @@
  *
  * The pixel limit depends on the decoder a file needs, which depends on how it is coded, not only
  * on its format: a baseline JPEG streams one MCU row at a time, a progressive one keeps the low
- * frequencies of every block until its last scan; a non-interlaced PNG streams, an Adam7 one
- * scatters each pass over the whole picture; a lossy WebP streams, a lossless or transparent one
+ * frequencies of every block until its last scan; a PNG streams, interlaced or not; a lossy WebP streams, a lossless or transparent one
  * is decoded whole by libwebp. Pure and dependency-free (headers read by index), so it runs
  * unchanged in both Workers and in Node.
  */
@@ -40,7 +39,7 @@ export type Inspection =
 
 /**
  * `streaming`: rows flow out as they are decoded, memory independent of the size (baseline JPEG,
- * PNG, lossy WebP, HEIC tile rows). `coefficients`: a progressive JPEG's scans are kept as the few low
+ * PNG — an interlaced one through one inflater per Adam7 pass —, lossy WebP, HEIC tile rows). `coefficients`: a progressive JPEG's scans are kept as the few low
  * frequencies the scaled output reads (jpeg-progressive.ts). `whole`: a WASM codec holds the full
  * RGBA image, so the coding gets a lower limit.
  */
@@ -65,7 +64,7 @@ const DECODERS: Record<ImageCoding, ImageDecoder> = {
   jpegProgressive: 'coefficients',
   jpegOther: 'whole',
   png: 'streaming',
-  pngInterlaced: 'whole',
+  pngInterlaced: 'streaming',
   webp: 'streaming',
   webpAlpha: 'whole',
   webpLossless: 'whole',
