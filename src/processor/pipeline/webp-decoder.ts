@@ -43,17 +43,6 @@ import {
 } from './webp-vp8-dsp';
 import { AC_QUANT, COEFF_UPDATE_PROBS, DC_QUANT, DEFAULT_COEFF_PROBS, KEYFRAME_BMODE_PROBS } from './webp-vp8-tables';
 
-export interface WebpLayout {
-  width: number;
-  height: number;
-  /** The image is a VP8 (lossy) bitstream; false for VP8L (lossless) and for animations. */
-  lossy: boolean;
-  /** The file carries transparency: an ALPH chunk, the VP8X alpha flag or VP8L's alpha bit. */
-  alpha: boolean;
-  /** An animation (VP8X with the animation flag): width and height are the canvas's. */
-  animated: boolean;
-}
-
 const corrupt = (detail: string): UndecodableImageError =>
   new UndecodableImageError('corrupt', `The WebP data is damaged: ${detail}`);
 const truncated = (detail: string): UndecodableImageError =>
@@ -70,7 +59,6 @@ const fourcc = (b: Uint8Array, at: number): string => String.fromCharCode(b[at]!
 // Container (RIFF)
 
 const VP8X_ANIMATION = 0x02;
-const VP8X_ALPHA = 0x10;
 
 interface Container {
   /** The VP8X header, when the file is extended. */
@@ -119,47 +107,6 @@ function readContainer(bytes: Uint8Array): Container | null {
     at = declaredEnd + (size & 1);
   }
   return container;
-}
-
-/** Width and height of a VP8 key frame's header, or null when it is not one. */
-function vp8FrameSize(bytes: Uint8Array, start: number, end: number): { width: number; height: number } | null {
-  if (end - start < 10) return null;
-  if ((bytes[start]! & 1) !== 0) return null;
-  if (bytes[start + 3] !== 0x9d || bytes[start + 4] !== 0x01 || bytes[start + 5] !== 0x2a) return null;
-  return { width: le16(bytes, start + 6) & 0x3fff, height: le16(bytes, start + 8) & 0x3fff };
-}
-
-/** Size and kind from the RIFF container without decoding; null when the header cannot be read. */
-export function readWebpLayout(bytes: Uint8Array): WebpLayout | null {
-  const container = readContainer(bytes);
-  if (!container) return null;
-  const { extended, image } = container;
-  if (extended && (extended.flags & VP8X_ANIMATION) !== 0) {
-    return {
-      width: extended.width,
-      height: extended.height,
-      lossy: false,
-      alpha: (extended.flags & VP8X_ALPHA) !== 0,
-      animated: true,
-    };
-  }
-  if (!image) return null;
-  const extendedAlpha = extended !== null && (extended.flags & VP8X_ALPHA) !== 0;
-  if (image.kind === 'VP8 ') {
-    const size = vp8FrameSize(bytes, image.start, image.end);
-    if (!size) return null;
-    return { ...size, lossy: true, alpha: extendedAlpha || container.alphChunk, animated: false };
-  }
-  // VP8L: signature 0x2f, then 14 bits width − 1, 14 bits height − 1, 1 bit alpha, 3 bits version.
-  if (image.end - image.start < 5 || bytes[image.start] !== 0x2f) return null;
-  const bits = le32(bytes, image.start + 1);
-  return {
-    width: (bits & 0x3fff) + 1,
-    height: ((bits >>> 14) & 0x3fff) + 1,
-    lossy: false,
-    alpha: extendedAlpha || ((bits >>> 28) & 1) === 1,
-    animated: false,
-  };
 }
 
 /** The VP8 bitstream of a file this decoder takes, or the reason it does not. */

@@ -69,6 +69,11 @@ async function sources(): Promise<Source[]> {
     { name: 'baseline JPEG with EXIF', format: 'jpeg', bytes: withExif(await encodeTestJpeg(picture), exif) },
     { name: 'progressive JPEG', format: 'jpeg', bytes: await encodeTestJpeg(picture, 85, { progressive: true }) },
     { name: 'JPEG with restart markers', format: 'jpeg', bytes: tinyImage('jpeg-restart-40x24') },
+    {
+      name: 'progressive JPEG with restart markers',
+      format: 'jpeg',
+      bytes: tinyImage('jpeg-progressive-restart-40x24'),
+    },
     { name: 'Adobe RGB JPEG', format: 'jpeg', bytes: tinyImage('jpeg-rgb-adobe-5x3') },
     { name: 'PNG', format: 'png', bytes: await encodePng(picture, { colourType: 'rgb', filter: 'cycle' }) },
     { name: 'palette PNG', format: 'png', bytes: await encodePng(quadrantPicture(120, 80), { colourType: 'palette' }) },

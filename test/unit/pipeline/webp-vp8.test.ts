@@ -11,12 +11,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { withWebpDecoder } from '../../../src/processor/pipeline/codecs';
+import { inspectImage } from '../../../src/shared/image/inspect';
 import { UndecodableImageError } from '../../../src/processor/pipeline/errors';
 import type { RowSink } from '../../../src/processor/pipeline/pixels';
 import {
   decodeLossyWebp,
   readVp8FrameSettings,
-  readWebpLayout,
   type Vp8FrameSettings,
 } from '../../../src/processor/pipeline/webp-decoder';
 import {
@@ -41,8 +41,8 @@ async function libwebp(bytes: Uint8Array): Promise<RgbaImage | null> {
 
 /** Ours, into a whole image, checking on the way that bands arrive in order and cover every row once. */
 function ours(bytes: Uint8Array): RgbaImage {
-  const layout = readWebpLayout(bytes);
-  if (!layout) throw new Error('no layout');
+  const layout = inspectImage(bytes);
+  if (!layout.ok) throw new Error('not a readable WebP');
   const { width, height } = layout;
   const data = new Uint8Array(width * height * 4);
   let next = 0;
@@ -191,29 +191,29 @@ describe('lossy WebP decoder: the same pixels as libwebp', () => {
 });
 
 describe('lossy WebP decoder: the container', () => {
-  it('reads the size and kind of simple, lossless and alpha files without decoding', async () => {
+  it('is classified by the shared inspection: lossy streams here, lossless and transparent go to libwebp', async () => {
     const picture = photoLikePicture(37, 23);
-    expect(readWebpLayout(await encoded(picture, { quality: 80 }))).toEqual({
+    expect(inspectImage(await encoded(picture, { quality: 80 }))).toMatchObject({
+      ok: true,
       width: 37,
       height: 23,
-      lossy: true,
-      alpha: false,
-      animated: false,
+      coding: 'webp',
+      decoder: 'streaming',
     });
-    expect(readWebpLayout(await encoded(picture, { lossless: 1 }))).toMatchObject({
+    expect(inspectImage(await encoded(picture, { lossless: 1 }))).toMatchObject({
       width: 37,
       height: 23,
-      lossy: false,
+      coding: 'webpLossless',
+      decoder: 'whole',
     });
     const translucent = solidPicture(40, 30, [200, 30, 30], 128);
-    expect(readWebpLayout(await encoded(translucent, { quality: 80 }))).toMatchObject({
+    expect(inspectImage(await encoded(translucent, { quality: 80 }))).toMatchObject({
       width: 40,
       height: 30,
-      lossy: true,
-      alpha: true,
+      coding: 'webpAlpha',
+      decoder: 'whole',
     });
-    expect(readWebpLayout(new Uint8Array([1, 2, 3]))).toBeNull();
-    expect(readWebpLayout(new TextEncoder().encode('RIFF\x04\x00\x00\x00WEBP'))).toBeNull();
+    expect(inspectImage(new TextEncoder().encode('RIFF\x04\x00\x00\x00WEBP'))).toMatchObject({ ok: false });
   });
 
   it('refuses lossless and alpha WebP as corrupt: they are libwebp’s to decode', async () => {
@@ -242,7 +242,7 @@ describe('lossy WebP decoder: the container', () => {
   it('decodes an extended (VP8X) file with other chunks before the image like the simple one, as libwebp does', async () => {
     const simple = await encoded(photoLikePicture(45, 30), { quality: 70 });
     const bytes = extended(simple, 0x20, { width: 45, height: 30 });
-    expect(readWebpLayout(bytes)).toEqual({ width: 45, height: 30, lossy: true, alpha: false, animated: false });
+    expect(inspectImage(bytes)).toMatchObject({ ok: true, width: 45, height: 30, coding: 'webp' });
     await expectSameAsLibwebp(bytes);
     expect(firstDifference(ours(bytes), ours(simple))).toBeNull();
   });
@@ -251,7 +251,7 @@ describe('lossy WebP decoder: the container', () => {
     const simple = await encoded(photoLikePicture(45, 30), { quality: 70 });
     expect(reasonOf(extended(simple, 0, { width: 46, height: 30 }))).toBe('corrupt');
     const animated = extended(simple, 0x02, { width: 45, height: 30 });
-    expect(readWebpLayout(animated)).toMatchObject({ animated: true, lossy: false });
+    expect(inspectImage(animated)).toMatchObject({ coding: 'webpAlpha', decoder: 'whole' });
     expect(reasonOf(animated)).toBe('corrupt');
   });
 
@@ -295,7 +295,7 @@ describe('lossy WebP decoder: damaged files', () => {
         }
         const started = Date.now();
         let decoded: RgbaImage | null = null;
-        if (!readWebpLayout(mutated)) {
+        if (!inspectImage(mutated).ok) {
           // No readable header: refused (reasonOf fails the test on any other exception).
           expect(reasonOf(mutated)).not.toBe('decoded');
         } else {
