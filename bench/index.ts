@@ -30,7 +30,10 @@ const parts: Record<string, (stack: Stack) => Promise<void>> = {
     await benchPipeline();
     await benchPipelineEndToEnd(stack);
   },
-  // The end-to-end part alone (upload → ready over HTTP), without the processor-only tables.
+  // One part of it alone: the processor-only tables, or upload → ready over HTTP.
+  'pipeline-timing': () => benchPipeline(['timing']),
+  'pipeline-memory': () => benchPipeline(['memory']),
+  'pipeline-formats': () => benchPipeline(['formats']),
   'pipeline-e2e': benchPipelineEndToEnd,
   load: (stack) => benchLoad(stack, load, faults),
 };

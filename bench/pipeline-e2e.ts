@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { localConnectionString } from '../dev/paths.ts';
 import { insertUsers, signIn, sqlClient } from '../dev/seed-sql.ts';
 import { benchSecret, type Stack } from './harness.ts';
-import { median, photoJpeg, runSharp } from './pipeline.ts';
+import { median, photoJpeg, runSharp } from './pipeline-shared.ts';
 
 interface Case {
   width: number;
@@ -94,9 +94,32 @@ async function uploadUntilReady(api: string, token: string, bytes: Buffer, jobs:
     const { data: post } = (await poll.json()) as { data: { processingStatus: string } };
     if (post.processingStatus === 'ready') break;
     if (post.processingStatus === 'failed') throw new Error(`post ${data.postId} failed`);
+    if (performance.now() - start > READY_TIMEOUT_MS) {
+      throw new Error(`not ready after ${READY_TIMEOUT_MS / 1000} s (${post.processingStatus})`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  return { totalMs: performance.now() - start, acceptedMs, job: await jobs.next() } satisfies Run;
+  const totalMs = performance.now() - start;
+  return {
+    totalMs,
+    acceptedMs,
+    job: await withTimeout(jobs.next(), LOG_TIMEOUT_MS, 'no processor log line'),
+  } satisfies Run;
+}
+
+/**
+ * A job can be lost when wrangler dev reloads the processor (it watches src/, so an edit there
+ * during a run restarts it): a case then ends with its reason instead of waiting for ever.
+ */
+const READY_TIMEOUT_MS = 120_000;
+const LOG_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} after ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export async function benchPipelineEndToEnd(stack: Stack): Promise<void> {
@@ -113,15 +136,23 @@ export async function benchPipelineEndToEnd(stack: Stack): Promise<void> {
   try {
     // Warm-up: the processor's isolate, its codecs and the database connection.
     await uploadUntilReady(api, tokens[cases.length]!, await photoJpeg(640, 480, 6), jobs);
-    const rows = [];
+    const rows: Record<string, string | number>[] = [];
     for (const [index, c] of cases.entries()) {
       const bytes = await photoJpeg(c.width, c.height, c.orientation);
+      const name = `${c.width}×${c.height} (${((c.width * c.height) / 1e6).toFixed(1)} MP) o${c.orientation}${aligned(c) ? '' : ', not aligned'}`;
       await runSharp(bytes);
       const ours: Run[] = [];
       const theirs: number[] = [];
-      for (let round = 0; round < c.rounds; round++) {
-        ours.push(await uploadUntilReady(api, tokens[index]!, bytes, jobs));
-        theirs.push((await runSharp(bytes)).totalMs);
+      try {
+        for (let round = 0; round < c.rounds; round++) {
+          ours.push(await uploadUntilReady(api, tokens[index]!, bytes, jobs));
+          theirs.push((await runSharp(bytes)).totalMs);
+        }
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        console.log(`  ${name}: ${reason} (round ${ours.length + 1} of ${c.rounds}); the case is left out`);
+        rows.push({ input: name, rounds: c.rounds, 'ready p50 ms': `error: ${reason}` });
+        continue;
       }
       const total = median(ours.map((run) => run.totalMs));
       const sharpMs = median(theirs);
@@ -129,7 +160,7 @@ export async function benchPipelineEndToEnd(stack: Stack): Promise<void> {
       const processing = stage('processing');
       const accounted = median(ours.map((run) => run.acceptedMs)) + STAGES.reduce((sum, name) => sum + stage(name), 0);
       rows.push({
-        input: `${c.width}×${c.height} (${((c.width * c.height) / 1e6).toFixed(1)} MP) o${c.orientation}${aligned(c) ? '' : ', not aligned'}`,
+        input: name,
         rounds: c.rounds,
         'ready p50 ms': total.toFixed(0),
         accepted: median(ours.map((run) => run.acceptedMs)).toFixed(0),

@@ -38,7 +38,7 @@ export const limits = {
       webpAlpha: 6_000_000,
       webpLossless: 6_000_000,
       heic: 50_000_000,
-      avif: 2_500_000,
+      avif: 2_000_000,
     },
     formats: ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/avif'],
   },

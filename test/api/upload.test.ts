@@ -165,15 +165,15 @@ describe('POST /images/upload refuses', () => {
     expect(body.error.code).toBe('IMAGE_TOO_LARGE');
   });
 
-  it('an AVIF over its own 2.5 megapixel limit with 413, the limit /instance publishes', async () => {
+  it('an AVIF over its own 2 megapixel limit with 413, the limit /instance publishes', async () => {
     const user = await registerUser();
     const { status, body } = await upload(user.accessToken, withClaimedHeifSize(heifFixture('avif'), 2000, 1500));
     expect(status).toBe(413);
-    expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { maxPixels: 2_500_000 } });
+    expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { maxPixels: 2_000_000 } });
     const instance = await callJson<{ limits: { upload: { maxPixelsPerFormat: Record<string, number> } } }>(
       '/api/v1/instance',
     );
-    expect(instance.body.data.limits.upload.maxPixelsPerFormat.avif).toBe(2_500_000);
+    expect(instance.body.data.limits.upload.maxPixelsPerFormat.avif).toBe(2_000_000);
   });
 
   it('an arithmetic-coded JPEG over its own limit with 413, where baseline and progressive ones of that size pass', async () => {
