@@ -4,6 +4,7 @@ import { inspectImage } from '../../../src/shared/image/inspect';
 import { checkWithSharp, sharpCmykJpeg, sharpSrgb } from '../../fixtures/image-checker';
 import { photoLikePicture, quadrantPicture } from '../../fixtures/images/patterns';
 import { encodePng } from '../../fixtures/images/png-writer';
+import { tinyImage } from '../../fixtures/tiny-images';
 import { decodeJpeg, gridMeans, largestCellDifference } from './support';
 
 /**
@@ -48,6 +49,23 @@ describe('CMYK JPEGs', () => {
     const ours = gridMeans(await decodeJpeg(result.display.bytes), 4, 4);
     const reference = gridMeans(await sharpSrgb(cmyk), 4, 4);
     expect(largestCellDifference(ours, reference)).toBeLessThanOrEqual(SATURATED_TOLERANCE);
+  });
+
+  it('read YCCK (Adobe transform 2, subsampled) as the same picture coded as CMYK, and like sharp’s conversion', async () => {
+    const ycck = tinyImage('jpeg-ycck-64x48');
+    const cmyk = tinyImage('jpeg-cmyk-64x48');
+    expect(inspectImage(ycck)).toMatchObject({ jpegColour: 'ycck', decoder: 'streaming' });
+    expect(inspectImage(cmyk)).toMatchObject({ jpegColour: 'cmyk' });
+    const [fromYcck, fromCmyk] = await Promise.all(
+      [ycck, cmyk].map(async (file) =>
+        gridMeans(await decodeJpeg((await processImage(file, 'jpeg', 1)).display.bytes), 4, 4),
+      ),
+    );
+    // YCCK's round trip through YCbCr and its 2×2 Y and K sampling cost a few levels, no more.
+    expect(largestCellDifference(fromYcck, fromCmyk)).toBeLessThanOrEqual(8);
+    expect(largestCellDifference(fromYcck, gridMeans(await sharpSrgb(ycck), 4, 4))).toBeLessThanOrEqual(
+      SATURATED_TOLERANCE,
+    );
   });
 
   it('turned by EXIF become upright sRGB originals, re-encoded', async () => {
