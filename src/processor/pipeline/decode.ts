@@ -234,6 +234,12 @@ async function decodeStreaming(input: Uint8Array, image: Inspection, target: Siz
   return sink.pixels;
 }
 
+/** What a decode found that libjpeg would warn about, though the pixels are whole. */
+export interface DecodeReport {
+  /** Bytes between or after a progressive JPEG's scans' entropy-coded data and the next marker. */
+  trailingBytes: number;
+}
+
 /**
  * The size a re-encoded original is decoded at: `capped`, unless a progressive JPEG's
  * coefficients at the scale that covers it would not fit COEFFICIENT_STORE_MAX_BYTES; then the
@@ -249,14 +255,20 @@ export function decodableOriginalSize(image: Inspection, capped: Size): Size {
   return { width: scaledSize(image.width, scale), height: scaledSize(image.height, scale) };
 }
 
-function decodeProgressive(input: Uint8Array, frame: JpegFrame, target: Size, exact: boolean): Pixels {
+function decodeProgressive(
+  input: Uint8Array,
+  frame: JpegFrame,
+  target: Size,
+  exact: boolean,
+  report: DecodeReport,
+): Pixels {
   const scale = dctScaleFor(frame, target);
   const sink = sinkFor(
     { width: scaledSize(frame.width, scale), height: scaledSize(frame.height, scale) },
     target,
     exact,
   );
-  decodeProgressiveJpeg(input, frame, scale, sink);
+  report.trailingBytes = decodeProgressiveJpeg(input, frame, scale, sink);
   return sink.pixels;
 }
 
@@ -270,10 +282,17 @@ async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels
 /**
  * Opaque RGBA in stored orientation, either exactly `target` (`exact`, for a re-encoded original)
  * or at least `target` and as small as the decoder can cheaply make it (for display sizes).
+ * `report` receives what the progressive JPEG decoder found that libjpeg would warn about.
  */
-export async function decodeImage(input: Uint8Array, image: Inspection, target: Size, exact: boolean): Promise<Pixels> {
+export async function decodeImage(
+  input: Uint8Array,
+  image: Inspection,
+  target: Size,
+  exact: boolean,
+  report: DecodeReport = { trailingBytes: 0 },
+): Promise<Pixels> {
   if (image.decoder === 'streaming') return decodeStreaming(input, image, target, exact);
-  if (image.progressiveJpeg) return decodeProgressive(input, image.progressiveJpeg, target, exact);
+  if (image.progressiveJpeg) return decodeProgressive(input, image.progressiveJpeg, target, exact, report);
   const whole = requireSize(await decodeWhole(input, image), image);
   if (!exact || (whole.width === target.width && whole.height === target.height)) return whole;
   return resize(whole, target.width, target.height, 'triangle');

@@ -2,9 +2,9 @@
  * The processor's image pipeline: bytes in, the three served variants and a BlurHash out. Pure
  * functions of their input; storage, queues and the database are the caller's.
  *
- * Memory decides the order (docs/image-pipeline.md): the original variant is made first, without
- * pixels where it can be (a JPEG's own data, or turned in the DCT domain); pixels are decoded only
- * as large as the next step needs (display size, or a capped original to re-encode); the
+ * Memory decides the order (docs/image-pipeline.md): the original variant is made without pixels
+ * where it can be (a JPEG's own data, or turned in the DCT domain); pixels are decoded only as
+ * large as the next step needs (display size, or a capped original to re-encode); the
  * thumbnail is made from the display variant; orientation is applied to the display and
  * thumbnail only, while a re-encoded original is read through an orientation walk.
  */
@@ -15,6 +15,7 @@ import {
   decodableOriginalSize,
   decodeImage,
   inspect,
+  type DecodeReport,
   scaledDecoderAlongside,
   uprightOrientation,
   type Inspection,
@@ -23,6 +24,7 @@ import {
 } from './decode';
 import { encodeOriginal, encodeVariant, iccProfileSegments, withIcc } from './encode';
 import type { BaselineJpeg } from './jpeg-decoder';
+import { canTranscode, decodePlanes, encodeTurnedPlanes, type JpegPlanes } from './jpeg-transcode';
 import { planLosslessTransform, transformJpeg, type TransformPlan } from './jpeg-transform';
 import { DISPLAY_LONG_SIDE, ORIGINAL_MAX_PIXELS, THUMBNAIL_LONG_SIDE } from './limits';
 import { orient, swapsAxes, type Orientation } from './orient';
@@ -93,6 +95,7 @@ class StageClock {
   readonly timings: Record<Stage, number> = { decode: 0, orient: 0, resize: 0, encode: 0 };
 
   async time<T>(stage: Stage, work: () => T | Promise<T>): Promise<T> {
+    pipelineProbe().stepStarted?.(stage);
     const start = performance.now();
     try {
       return await work();
@@ -120,12 +123,15 @@ interface SourceWork {
 /**
  * How the original variant is made, cheapest first: an upright JPEG keeps its own data (metadata
  * cut out); a turned baseline JPEG is turned losslessly in the DCT domain when that keeps every
- * pixel (never `jpegtran -trim`'s cut edge, see docs/image-pipeline.md); anything else is
- * re-encoded from pixels, at most ORIGINAL_MAX_PIXELS large.
+ * pixel (never `jpegtran -trim`'s cut edge, see docs/image-pipeline.md), or else, at full size
+ * within ORIGINAL_MAX_PIXELS, transcoded from its own component planes (jpeg-transcode.ts: its
+ * sampling and quantisation tables, no RGBA); anything else is re-encoded from pixels, at most
+ * ORIGINAL_MAX_PIXELS large.
  */
 type OriginalPlan =
   | { kind: 'own-data' }
   | { kind: 'lossless'; jpeg: BaselineJpeg; transform: TransformPlan }
+  | { kind: 'transcode'; jpeg: BaselineJpeg }
   | { kind: 're-encode'; size: Size };
 
 /** CMYK and YCCK pixels become sRGB: their own data, and their CMYK colour profile, cannot be kept. */
@@ -150,6 +156,18 @@ function planOriginal(input: Uint8Array, image: Inspection, turn: Orientation): 
   const keepsEveryPixel = lossless?.ok && lossless.plan.width === image.width && lossless.plan.height === image.height;
   if (image.baselineJpeg && lossless?.ok && keepsEveryPixel)
     return { kind: 'lossless', jpeg: image.baselineJpeg, transform: lossless.plan };
+  // Partial MCUs on a moved edge: re-encoded from the planes, which keep every pixel at full size.
+  if (
+    image.baselineJpeg &&
+    turn !== 1 &&
+    canTranscode(image.baselineJpeg, turn) &&
+    image.width * image.height <= ORIGINAL_MAX_PIXELS
+  )
+    return { kind: 'transcode', jpeg: image.baselineJpeg };
+  return reEncodePlan(image);
+}
+
+function reEncodePlan(image: Inspection): OriginalPlan {
   return {
     kind: 're-encode',
     size: decodableOriginalSize(image, fitPixels(image.width, image.height, ORIGINAL_MAX_PIXELS)),
@@ -159,8 +177,8 @@ function planOriginal(input: Uint8Array, image: Inspection, turn: Orientation): 
 /**
  * Everything that needs the source, in a function of its own so that decoded pixels become
  * unreachable the moment it returns, before the display and thumbnail are encoded. When the
- * original needs no pixels, it is made first and only display-size pixels are decoded after it
- * (a JPEG decodes straight to about that size), so the two never hold memory at the same time.
+ * original needs no pixels, only display-size pixels are ever decoded (a JPEG decodes straight to
+ * about that size), and the original is cut from the file after them.
  */
 async function useSource(
   input: Uint8Array,
@@ -168,12 +186,21 @@ async function useSource(
   turn: Orientation,
   icc: Uint8Array[],
   clock: StageClock,
+  plan: OriginalPlan = planOriginal(input, image, turn),
 ): Promise<SourceWork> {
-  const plan = planOriginal(input, image, turn);
   const upright = (size: Size): Size => (swapsAxes(turn) ? { width: size.height, height: size.width } : size);
   const displayOf = (decoded: Pixels): Promise<Pixels> => {
     const size = fitLongSide(decoded.width, decoded.height, DISPLAY_LONG_SIDE);
     return clock.time('resize', () => resize(decoded, size.width, size.height, DISPLAY_FILTER));
+  };
+  /**
+   * As the lossless path, the display's pixels come from the blocks the planes are read from; the
+   * display-scale decode (12 MB at 12 MP) is garbage when this returns, before the encoder's output grows.
+   */
+  const readPlanes = async (jpeg: BaselineJpeg): Promise<{ planes: JpegPlanes; display: Pixels }> => {
+    const alongside = scaledDecoderAlongside(jpeg, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE));
+    const planes = await clock.time('decode', () => decodePlanes(input, jpeg, turn, alongside.decoder));
+    return { planes, display: await displayOf(alongside.pixels) };
   };
   let original: Variant;
   let storedDisplay: Pixels;
@@ -186,6 +213,14 @@ async function useSource(
       bytes: await clock.time('encode', () => encodeOriginal(decoded, turn, icc, sourceBytesPerPixel)),
       ...upright(plan.size),
     };
+  } else if (plan.kind === 'transcode') {
+    const { planes, display } = await readPlanes(plan.jpeg);
+    storedDisplay = display;
+    // Same tables, same picture: about the source's size (new Huffman tables, a little rounding).
+    const expectedBytes = input.length * 1.05;
+    original = await clock.time('encode', () =>
+      withIcc({ bytes: encodeTurnedPlanes(planes, expectedBytes), ...upright(image) }, icc),
+    );
   } else if (plan.kind === 'lossless') {
     // One entropy decoding for both: the display's pixels are decoded from the blocks the transform reads.
     const alongside = scaledDecoderAlongside(plan.jpeg, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE));
@@ -194,17 +229,21 @@ async function useSource(
     );
     storedDisplay = await displayOf(alongside.pixels);
   } else {
+    // The display first: decoding a progressive file tells whether libjpeg reads its own data
+    // without a warning (no stray bytes after a scan, which a damaged size leaves); if not, it is re-encoded.
+    const report: DecodeReport = { trailingBytes: 0 };
+    const decoded = await clock.time('decode', () =>
+      decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false, report),
+    );
+    if (report.trailingBytes > 0) return useSource(input, image, turn, icc, clock, reEncodePlan(image));
+    storedDisplay = await displayOf(decoded);
     original = await clock.time('encode', () => ({
       bytes: stripJpegMetadata(input),
       width: image.width,
       height: image.height,
     }));
-    storedDisplay = await displayOf(
-      await clock.time('decode', () =>
-        decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false),
-      ),
-    );
   }
+  // A transcoded original is re-encoded, from the source's planes rather than RGBA.
   const originalMethod =
     plan.kind === 'own-data' ? 'kept' : plan.kind === 'lossless' ? 'turned-losslessly' : 're-encoded';
   return { ...upright(image), original, originalMethod, storedDisplay };

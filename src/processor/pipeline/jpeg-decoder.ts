@@ -260,6 +260,30 @@ export class BitReader {
     return this.count < this.phantomBits;
   }
 
+  /**
+   * At the end of a scan: the whole bytes left before the next marker, counted as libjpeg's
+   * next_marker counts its "extraneous bytes" (unused whole bytes already read, every byte up to
+   * the marker, 2 for a stuffed FF 00). libjpeg warns about any it meets, and a reader of a
+   * progressive file meets them all (it reads every scan before the first row), so such a file's
+   * own data must not be served as it is.
+   */
+  trailingBytes(): number {
+    let bytes = Math.max(0, this.count - this.phantomBits) >> 3;
+    const { data } = this;
+    for (let at = this.pos; at < data.length;) {
+      if (data[at] !== 0xff) {
+        bytes++;
+        at++;
+        continue;
+      }
+      while (data[at + 1] === 0xff) at++;
+      if (data[at + 1] !== 0) break;
+      bytes += 2;
+      at += 2;
+    }
+    return bytes;
+  }
+
   bits(n: number): number {
     if (this.count < n) this.fill();
     this.count -= n;

@@ -2,7 +2,8 @@
  * A baseline JPEG encoder (YCbCr 4:2:0, float AAN DCT) for every JPEG the processor writes:
  * originals that must be re-encoded from pixels (PNG, WebP, progressive JPEG, or a turned JPEG too
  * large to turn in the DCT domain), with the Annex K tables, and the display, thumbnail and avatar
- * variants.
+ * variants. `encodePlanarJpeg` writes component planes as they are, at any sampling and with given
+ * tables (a turned JPEG re-encoded from its own planes, jpeg-transcode.ts).
  *
  * Why not mozjpeg for it: mozjpeg's trellis quantisation cannot be switched off through
  * @jsquash's options, which makes it ~200 ns per pixel (2.5 s for 12 MP), and it holds the whole
@@ -23,7 +24,6 @@ import {
   segment,
   writeBlock,
   ZIGZAG,
-  type HuffmanCodes,
   type HuffmanSpec,
 } from './jpeg-entropy';
 import { orientedWalk, type OrientedWalk } from './orient';
@@ -241,8 +241,14 @@ function copyBlock(plane: Float64Array, stride: number, x: number, y: number, bl
   }
 }
 
-/** Component 0 is luma, 1 and 2 chroma; coefficients arrive quantised, in zigzag order. */
-type BlockSink = (zz: Int16Array, component: 0 | 1 | 2) => void;
+/**
+ * Blocks name their component by its index in the frame; coefficients arrive quantised, in zigzag
+ * order, the block's 64 starting at `at`.
+ */
+type BlockSink = (zz: Int16Array, at: number, component: number) => void;
+
+/** Hands every block of every `bandStep`-th row of MCUs to `sink`, in file order. */
+type BlockSource = (sink: BlockSink, bandStep: number) => void;
 
 /**
  * Hands every block of every `bandStep`-th band to `sink` in file order: the four luma blocks of
@@ -263,7 +269,7 @@ function forEachBlock(
   const emit = (plane: Float64Array, stride: number, x: number, y: number, component: 0 | 1 | 2): void => {
     copyBlock(plane, stride, x, y, block);
     dctQuantise(block, multipliers[component === 0 ? 0 : 1], acRounding, zz);
-    sink(zz, component);
+    sink(zz, 0, component);
   };
   for (let top = 0; top < walk.height; top += 16 * bandStep) {
     fillBand(band, source, walk, top);
@@ -278,23 +284,47 @@ function forEachBlock(
   }
 }
 
-function writeHeaders(
-  out: BitWriter,
-  walk: OrientedWalk,
-  tables: [Uint8Array, Uint8Array],
-  specs: HuffmanSpec[],
-): void {
+/** A component of the frame being written. */
+interface FrameComponent {
+  id: number;
+  /** Sampling factors. */
+  h: number;
+  v: number;
+  /** Index into the frame's quantisation tables (its DQT id). */
+  quantId: number;
+  /** Huffman tables: 0 luma, 1 chroma. */
+  huffman: 0 | 1;
+}
+
+interface Frame {
+  width: number;
+  height: number;
+  /** By DQT id, natural order, 8-bit entries; absent ids are not written. */
+  quantTables: (Uint8Array | undefined)[];
+  components: FrameComponent[];
+}
+
+function writeHeaders(out: BitWriter, frame: Frame, specs: { dc: HuffmanSpec[]; ac: HuffmanSpec[] }): void {
   out.raw([0xff, 0xd8]);
   // JFIF 1.01, no density information, no thumbnail.
   segment(out, 0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
-  tables.forEach((table, id) => segment(out, 0xdb, [id, ...Array.from(ZIGZAG, (natural) => table[natural]!)]));
-  const { width, height } = walk;
-  // Three components: Y sampled 2×2 (4:2:0) with table 0, Cb and Cr 1×1 with table 1.
-  segment(out, 0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
-  // Table class and id in the order of `specs`: DC luma, DC chroma, AC luma, AC chroma.
-  const dhtIds = [0x00, 0x01, 0x10, 0x11];
-  specs.forEach((spec, i) => segment(out, 0xc4, [dhtIds[i]!, ...spec.counts, ...spec.symbols]));
-  segment(out, 0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
+  frame.quantTables.forEach((table, id) => {
+    if (table) segment(out, 0xdb, [id, ...Array.from(ZIGZAG, (natural) => table[natural]!)]);
+  });
+  const { width, height, components } = frame;
+  segment(out, 0xc0, [
+    8,
+    height >> 8,
+    height & 0xff,
+    width >> 8,
+    width & 0xff,
+    components.length,
+    ...components.flatMap((c) => [c.id, (c.h << 4) | c.v, c.quantId]),
+  ]);
+  // Class and id: DC tables first, then AC, luma before chroma.
+  specs.dc.forEach((spec, id) => segment(out, 0xc4, [id, ...spec.counts, ...spec.symbols]));
+  specs.ac.forEach((spec, id) => segment(out, 0xc4, [0x10 | id, ...spec.counts, ...spec.symbols]));
+  segment(out, 0xda, [components.length, ...components.flatMap((c) => [c.id, (c.huffman << 4) | c.huffman]), 0, 63, 0]);
 }
 
 /**
@@ -302,8 +332,8 @@ function writeHeaders(
  * a full DCT pass, and the tables lose well under 1% against full statistics (measured in
  * docs/image-pipeline.md), because a photo's symbol mix is much the same across its height.
  */
-function statisticsBandStep(height: number): number {
-  return height >= 16 * 64 ? 4 : 1;
+function statisticsBandStep(height: number, mcuHeight: number): number {
+  return height >= mcuHeight * 64 ? 4 : 1;
 }
 
 /** Baseline 8-bit JPEG: DC differences need up to 11 bits, AC coefficients up to 10. */
@@ -339,46 +369,188 @@ export function encodeJpeg(
   expectedBytes = walk.width * walk.height * 0.5,
   quantisation: Quantisation = ANNEX_K,
 ): Uint8Array {
-  if (walk.width > MAX_JPEG_SIDE || walk.height > MAX_JPEG_SIDE)
-    throw new RangeError('JPEG sides are limited to 65535 pixels');
   const tables: [Uint8Array, Uint8Array] = [
     quantTable(quantisation.tables[0], quality),
     quantTable(quantisation.tables[1], quality),
   ];
   const multipliers: [Float64Array, Float64Array] = [quantMultipliers(tables[0]), quantMultipliers(tables[1])];
-  const dcCounts = [new Uint32Array(256), new Uint32Array(256)];
-  const acCounts = [new Uint32Array(256), new Uint32Array(256)];
-  const lastDc = [0, 0, 0];
-  forEachBlock(
-    source.data,
-    walk,
-    multipliers,
-    quantisation.acRounding,
-    (zz, component) => {
-      const table = component === 0 ? 0 : 1;
-      countBlock(zz, 0, lastDc[component]!, dcCounts[table]!, acCounts[table]!);
-      lastDc[component] = zz[0]!;
+  const frame: Frame = {
+    width: walk.width,
+    height: walk.height,
+    quantTables: tables,
+    // Y sampled 2×2 (4:2:0) with table 0, Cb and Cr 1×1 with table 1.
+    components: [
+      { id: 1, h: 2, v: 2, quantId: 0, huffman: 0 },
+      { id: 2, h: 1, v: 1, quantId: 1, huffman: 1 },
+      { id: 3, h: 1, v: 1, quantId: 1, huffman: 1 },
+    ],
+  };
+  return encodeFrame(
+    frame,
+    (sink, bandStep) => forEachBlock(source.data, walk, multipliers, quantisation.acRounding, sink, bandStep),
+    expectedBytes,
+  );
+}
+
+/**
+ * Writes the frame whose blocks `blocks` produces: symbol statistics from a first pass over every
+ * `statisticsBandStep`-th band, optimal Huffman tables from them, then the headers and every block.
+ */
+function encodeFrame(frame: Frame, blocks: BlockSource, expectedBytes: number): Uint8Array {
+  if (frame.width > MAX_JPEG_SIDE || frame.height > MAX_JPEG_SIDE)
+    throw new RangeError('JPEG sides are limited to 65535 pixels');
+  const classes = Math.max(...frame.components.map((c) => c.huffman)) + 1;
+  const dcCounts = Array.from({ length: classes }, () => new Uint32Array(256));
+  const acCounts = Array.from({ length: classes }, () => new Uint32Array(256));
+  const huffman = frame.components.map((c) => c.huffman);
+  const lastDc = new Int32Array(frame.components.length);
+  const mcuHeight = 8 * Math.max(...frame.components.map((c) => c.v));
+  blocks(
+    (zz, at, component) => {
+      const table = huffman[component]!;
+      countBlock(zz, at, lastDc[component]!, dcCounts[table]!, acCounts[table]!);
+      lastDc[component] = zz[at]!;
     },
-    statisticsBandStep(walk.height),
+    statisticsBandStep(frame.height, mcuHeight),
   );
   for (const counts of dcCounts) everySymbolOnce(counts, DC_SYMBOLS);
   for (const counts of acCounts) everySymbolOnce(counts, AC_SYMBOLS);
-  const specs = [...dcCounts, ...acCounts].map(optimalSpec);
-  const [dcLuma, dcChroma, acLuma, acChroma] = specs.map(codesOf) as [
-    HuffmanCodes,
-    HuffmanCodes,
-    HuffmanCodes,
-    HuffmanCodes,
-  ];
+  const specs = { dc: dcCounts.map(optimalSpec), ac: acCounts.map(optimalSpec) };
+  const dcCodes = specs.dc.map(codesOf);
+  const acCodes = specs.ac.map(codesOf);
   const out = new BitWriter(expectedBytes);
-  writeHeaders(out, walk, tables, specs);
+  writeHeaders(out, frame, specs);
   lastDc.fill(0);
-  forEachBlock(source.data, walk, multipliers, quantisation.acRounding, (zz, component) => {
-    const luma = component === 0;
-    writeBlock(zz, 0, lastDc[component]!, luma ? dcLuma : dcChroma, luma ? acLuma : acChroma, out);
-    lastDc[component] = zz[0]!;
-  });
+  blocks((zz, at, component) => {
+    const table = huffman[component]!;
+    writeBlock(zz, at, lastDc[component]!, dcCodes[table]!, acCodes[table]!, out);
+    lastDc[component] = zz[at]!;
+  }, 1);
   out.flush();
   out.raw([0xff, 0xd9]);
   return out.result();
+}
+
+interface ComponentBase {
+  /** Upright sampling factors. */
+  h: number;
+  v: number;
+  /** Index into the planar source's quantisation tables. */
+  quantId: number;
+}
+
+/** 8-bit samples at the component's own sampling, read upright through `walk`. */
+export interface SampledComponent extends ComponentBase {
+  samples: Uint8Array;
+  /** Over `samples` (strides in samples), giving the component's upright plane. */
+  walk: OrientedWalk;
+}
+
+/**
+ * Blocks already quantised with the component's table (a JPEG's own, moved in the DCT domain):
+ * every upright block of the MCU grid in zigzag order, `blocksWide` a row.
+ */
+export interface QuantisedComponent extends ComponentBase {
+  coefficients: Int16Array;
+  blocksWide: number;
+}
+
+/** One component of a planar source. */
+export type PlanarComponent = SampledComponent | QuantisedComponent;
+
+/** An image as component planes (Y, Cb, Cr, or Y alone), to be encoded as they are: no colour conversion, no resampling. */
+export interface PlanarSource {
+  /** Of the upright image. */
+  width: number;
+  height: number;
+  components: PlanarComponent[];
+  /** By id, natural order, for the upright blocks; entries 1–255. */
+  quantTables: (Uint8Array | undefined)[];
+}
+
+/**
+ * Copies rows [top, top + rows) of a component's upright plane into `band` (level-shifted, `stride`
+ * samples a row), repeating the last row and column past the plane's edges, as `fillBand` does.
+ */
+function fillPlaneBand(
+  band: Float64Array,
+  stride: number,
+  component: SampledComponent,
+  top: number,
+  rows: number,
+): void {
+  const { samples, walk } = component;
+  const { width, stepX } = walk;
+  for (let row = 0; row < rows; row++) {
+    let p = walk.origin + Math.min(top + row, walk.height - 1) * walk.stepY;
+    let o = row * stride;
+    for (let x = 0; x < width; x++, p += stepX) band[o++] = samples[p]! - 128;
+    const last = band[o - 1]!;
+    for (let x = width; x < stride; x++) band[o++] = last;
+  }
+}
+
+/** Hands every block of every `bandStep`-th MCU row of a planar source to `sink`, in file order. */
+function forEachPlanarBlock(
+  source: PlanarSource,
+  multipliers: Float64Array[],
+  sink: BlockSink,
+  bandStep: number,
+): void {
+  const { components } = source;
+  const hMax = Math.max(...components.map((c) => c.h));
+  const vMax = Math.max(...components.map((c) => c.v));
+  const mcusWide = Math.ceil(source.width / (8 * hMax));
+  const mcusHigh = Math.ceil(source.height / (8 * vMax));
+  const strides = components.map((c) => mcusWide * c.h * 8);
+  const bands = components.map((c, i) => ('samples' in c ? new Float64Array(strides[i]! * c.v * 8) : null));
+  const block = new Float64Array(64);
+  const zz = new Int16Array(64);
+  for (let my = 0; my < mcusHigh; my += bandStep) {
+    components.forEach((c, i) => {
+      if ('samples' in c) fillPlaneBand(bands[i]!, strides[i]!, c, my * c.v * 8, c.v * 8);
+    });
+    for (let mx = 0; mx < mcusWide; mx++) {
+      for (let i = 0; i < components.length; i++) {
+        const component = components[i]!;
+        const { h, v } = component;
+        const band = bands[i];
+        for (let by = 0; by < v; by++) {
+          for (let bx = 0; bx < h; bx++) {
+            if (band) {
+              copyBlock(band, strides[i]!, (mx * h + bx) * 8, by * 8, block);
+              dctQuantise(block, multipliers[i]!, ANNEX_K.acRounding, zz);
+              sink(zz, 0, i);
+            } else {
+              const { coefficients, blocksWide } = component as QuantisedComponent;
+              sink(coefficients, ((my * v + by) * blocksWide + mx * h + bx) * 64, i);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Encodes component planes as they are (a JPEG's own decoded planes, for a turned original): each
+ * component keeps its sampling, read upright through its walk, quantised with the given tables
+ * (the source's own, so the quality matches) and rounded to nearest, with optimal Huffman tables
+ * (luma one set, chroma the other). The result is a plain JFIF file, like `encodeJpeg`'s.
+ */
+export function encodePlanarJpeg(source: PlanarSource, expectedBytes: number): Uint8Array {
+  const multipliers = source.components.map((c) => quantMultipliers(source.quantTables[c.quantId]!));
+  const frame: Frame = {
+    width: source.width,
+    height: source.height,
+    quantTables: source.quantTables,
+    components: source.components.map((c, i) => ({
+      id: i + 1,
+      h: c.h,
+      v: c.v,
+      quantId: c.quantId,
+      huffman: i === 0 ? 0 : 1,
+    })),
+  };
+  return encodeFrame(frame, (sink, bandStep) => forEachPlanarBlock(source, multipliers, sink, bandStep), expectedBytes);
 }

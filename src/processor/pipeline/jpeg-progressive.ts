@@ -218,8 +218,8 @@ class ScanDecoder {
     this.predictions = new Int32Array(stores.length);
   }
 
-  /** Decodes every MCU of the scan; returns where its entropy-coded data stops. */
-  run(frame: JpegFrame, restartInterval: number): number {
+  /** Decodes every MCU of the scan; returns the reader, at the end of the scan's data. */
+  run(frame: JpegFrame, restartInterval: number): BitReader {
     const { scan } = this;
     const single = scan.components.length === 1;
     const only = this.stores[scan.components[0]!.index]!;
@@ -244,7 +244,7 @@ class ScanDecoder {
       }
       if (this.reader.overrun) throw new UndecodableImageError('truncated', 'The JPEG data ends before the image does');
     }
-    return this.reader.pos;
+    return this.reader;
   }
 
   private mcu(frame: JpegFrame, row: number, column: number): void {
@@ -391,9 +391,17 @@ function nextMarker(bytes: Uint8Array, at: number): number {
   return bytes.length;
 }
 
-/** Every scan of the file, entropy-decoded into stores that keep what a decode at `scale` reads. */
-function decodeScans(bytes: Uint8Array, frame: JpegFrame, scale: DctScale): ComponentStore[] {
+/**
+ * Every scan of the file, entropy-decoded into stores that keep what a decode at `scale` reads,
+ * and the bytes left over after the scans' data (BitReader.trailingBytes).
+ */
+function decodeScans(
+  bytes: Uint8Array,
+  frame: JpegFrame,
+  scale: DctScale,
+): { stores: ComponentStore[]; trailingBytes: number } {
   const stores = frame.components.map((component) => createStore(frame, component, scale));
+  let trailingBytes = 0;
   const dcTables: HuffmanTable[] = [];
   const acTables: HuffmanTable[] = [];
   let restartInterval = 0;
@@ -414,15 +422,16 @@ function decodeScans(bytes: Uint8Array, frame: JpegFrame, scale: DctScale): Comp
         store.quant ??= frame.quantTables[frame.components[index]!.quantId] ?? null;
         if (!store.quant) throw corrupt('scan before its quantisation table');
       }
-      const stop = new ScanDecoder(bytes, segment.end, scan, stores).run(frame, restartInterval);
+      const reader = new ScanDecoder(bytes, segment.end, scan, stores).run(frame, restartInterval);
+      trailingBytes += reader.trailingBytes();
       scans++;
-      at = nextMarker(bytes, stop);
+      at = nextMarker(bytes, reader.pos);
       continue;
     }
     at = segment.end;
   }
   if (scans === 0 || stores.some((store) => !store.quant)) throw corrupt('a component has no scan');
-  return stores;
+  return { stores, trailingBytes };
 }
 
 /** Replays the stored blocks in MCU order, as a baseline file would deliver them, to the scaled inverse transform. */
@@ -454,13 +463,14 @@ function replay(frame: JpegFrame, stores: ComponentStore[], decoder: BlockDecode
 }
 
 /**
- * Decodes a progressive JPEG at `scale`/8 of its size into `sink`. Throws
- * UndecodableImageError when the data is damaged or ends early.
+ * Decodes a progressive JPEG at `scale`/8 of its size into `sink`. Throws UndecodableImageError
+ * when the data is damaged or ends early; returns the bytes left over after the scans, which
+ * libjpeg would warn about.
  */
-export function decodeProgressiveJpeg(bytes: Uint8Array, header: JpegFrame, scale: DctScale, sink: RowSink): void {
+export function decodeProgressiveJpeg(bytes: Uint8Array, header: JpegFrame, scale: DctScale, sink: RowSink): number {
   // The quantisation tables are read again with the scans, each latched at its component's first scan.
   const frame: JpegFrame = { ...header, quantTables: [] };
-  const stores = decodeScans(bytes, frame, scale);
+  const { stores, trailingBytes } = decodeScans(bytes, frame, scale);
   const quantTables = frame.components.map((_, c) => stores[c]!.quant!);
   // The inverse transform finds each component's table by quantId: give each its own id.
   const latched: JpegFrame = {
@@ -469,4 +479,5 @@ export function decodeProgressiveJpeg(bytes: Uint8Array, header: JpegFrame, scal
     quantTables,
   };
   replay(latched, stores, scaledBlockDecoder(latched, scale, sink));
+  return trailingBytes;
 }

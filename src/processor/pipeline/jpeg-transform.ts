@@ -28,13 +28,13 @@ import {
 import type { Orientation } from './orient';
 
 /** Upright (x, y) reads stored (flipX ? w−1−a : a, flipY ? h−1−b : b), where (a, b) is (y, x) if transposed, else (x, y). */
-interface Geometry {
+export interface Geometry {
   transpose: boolean;
   flipX: boolean;
   flipY: boolean;
 }
 
-const GEOMETRY: Record<Orientation, Geometry> = {
+export const GEOMETRY: Readonly<Record<Orientation, Geometry>> = {
   1: { transpose: false, flipX: false, flipY: false },
   2: { transpose: false, flipX: true, flipY: false },
   3: { transpose: false, flipX: true, flipY: true },
@@ -45,7 +45,7 @@ const GEOMETRY: Record<Orientation, Geometry> = {
   8: { transpose: true, flipX: true, flipY: false },
 };
 
-interface ComponentLayout {
+export interface ComponentLayout {
   id: number;
   quantId: number;
   /** Stored sampling factors. */
@@ -94,7 +94,7 @@ export function planLosslessTransform(jpeg: BaselineJpeg, orientation: Orientati
  * For each output coefficient in zigzag order: which stored coefficient (natural order) it is,
  * and its sign. Turning a block transposes its frequencies; mirroring negates the odd ones.
  */
-function coefficientMap({ transpose, flipX, flipY }: Geometry): { from: Uint8Array; sign: Int8Array } {
+export function coefficientMap({ transpose, flipX, flipY }: Geometry): { from: Uint8Array; sign: Int8Array } {
   const from = new Uint8Array(64);
   const sign = new Int8Array(64);
   for (let k = 0; k < 64; k++) {
@@ -112,7 +112,7 @@ function coefficientMap({ transpose, flipX, flipY }: Geometry): { from: Uint8Arr
 }
 
 /** Where stored block (sx, sy) of a component goes in the upright block grid, or null if trimmed. */
-function uprightBlock(
+export function uprightBlock(
   layout: ComponentLayout,
   { transpose, flipX, flipY }: Geometry,
   sx: number,

@@ -10,6 +10,8 @@ export type Stage = 'decode' | 'orient' | 'resize' | 'encode';
 export interface PipelineProbe {
   /** A codec call has returned: its linear memory is at its high-water mark, and the result exists. */
   codecReturned?(codec: CodecName, memoryBytes: number): void;
+  /** A stage's step is about to run: its input exists, nothing of its own is allocated yet. */
+  stepStarted?(stage: Stage): void;
   /** A stage's step has returned, with its output allocated and its input not yet released. */
   stepEnded?(stage: Stage): void;
 }

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { processImage } from '../../../src/processor/pipeline/index';
+import { readBaselineHeader } from '../../../src/processor/pipeline/jpeg-decoder';
 import { stripJpegMetadata } from '../../../src/shared/image/jpeg-segments';
-import { buildExifApp1, withExif } from '../../fixtures/exif-builder';
+import {
+  buildExifApp1,
+  buildJpegSegment,
+  concatBytes,
+  textBytes,
+  withExif,
+  withSegments,
+} from '../../fixtures/exif-builder';
 import {
   noisePicture,
   photoLikePicture,
@@ -11,6 +19,7 @@ import {
   storedForOrientation,
   type Rgb,
 } from '../../fixtures/images/patterns';
+import { checkWithSharp } from '../../fixtures/image-checker';
 import { encodePng } from '../../fixtures/images/png-writer';
 import { encodeWebp } from '../../fixtures/images/webp-writer';
 import {
@@ -101,6 +110,19 @@ describe('variant sizes', () => {
 });
 
 describe('the original variant', () => {
+  // A baseline file's reader stops at its last row and never sees them; a progressive one reads every scan first.
+  it('is re-encoded from an upright progressive JPEG with stray bytes after its scans, which libjpeg warns about', async () => {
+    const clean = await encodeTestJpeg(photoLikePicture(600, 400), 90, { progressive: true });
+    // Three bytes between the last scan's data and EOI: what a damaged size in the header leaves.
+    const stray = new Uint8Array([...clean.subarray(0, clean.length - 2), 0x12, 0x34, 0x56, 0xff, 0xd9]);
+    expect((await checkWithSharp(stray)).decodable).toBe(false);
+    expect((await processImage(clean, 'jpeg', 1)).originalMethod).toBe('kept');
+    const result = await processImage(stray, 'jpeg', 1);
+    expect(result.originalMethod).toBe('re-encoded');
+    const checked = await checkWithSharp(result.original.bytes);
+    expect([checked.decodable, checked.width, checked.height]).toEqual([true, 600, 400]);
+  });
+
   it('is the upright source JPEG with its metadata cut out, not re-encoded', async () => {
     const input = withExif(
       await encodeTestJpeg(photoLikePicture(1300, 900)),
@@ -133,6 +155,79 @@ describe('the original variant', () => {
       3,
     );
     expect(jpegSize(turned.original.bytes)).toEqual({ width: 1300, height: 900 });
+  });
+
+  /** A fake but well-formed ICC segment: what matters is that it travels unchanged. */
+  const ICC = buildJpegSegment(
+    0xe2,
+    concatBytes(textBytes('ICC_PROFILE\0'), new Uint8Array([1, 1]), textBytes('test colour profile')),
+  );
+  const VARIANT_NAMES = ['thumbnail', 'display', 'original'] as const;
+
+  // 1000 × 750 at 4:2:0: 750 is 46.875 MCUs, 1000 is 62.5, so no orientation but 1 keeps every
+  // pixel losslessly; each is transcoded from the file's planes (jpeg-transcode.ts).
+  it.each([2, 3, 4, 5, 6, 7, 8])(
+    'transcodes a turned JPEG of partial MCUs (orientation %i) at full size, upright, pixel for pixel like orientation 1',
+    async (orientation) => {
+      const upright = quadrantPicture(1000, 750);
+      const reference = await processImage(await encodeTestJpeg(upright), 'jpeg', 1);
+      const input = withSegments(
+        await encodeTestJpeg(storedForOrientation(upright, orientation)),
+        buildExifApp1({ orientation, make: 'Test' }),
+        ICC,
+      );
+      const result = await processImage(input, 'jpeg', orientation);
+      // Orientation 5 (a transpose) moves no edge: turned losslessly.
+      expect(result.originalMethod).toBe(orientation === 5 ? 'turned-losslessly' : 're-encoded');
+      // Either way with the source's own quantisation (transposed with the picture), not Annex K's.
+      const tables = (bytes: Uint8Array) => {
+        const header = readBaselineHeader(bytes);
+        if (!header.ok) throw new Error(header.unsupported);
+        return header.jpeg.quantTables.map((table) => Array.from(table));
+      };
+      const transpose = (table: number[]) => table.map((_, i) => table[(i % 8) * 8 + (i >> 3)]!);
+      expect(tables(result.original.bytes)).toEqual(orientation >= 5 ? tables(input).map(transpose) : tables(input));
+      expect([result.width, result.height]).toEqual([1000, 750]);
+      const checked = await checkWithSharp(result.original.bytes);
+      expect(checked).toMatchObject({ decodable: true, width: 1000, height: 750, exif: false, xmp: false, icc: true });
+      for (const name of VARIANT_NAMES) {
+        const grid = gridMeans(await decodeJpeg(result[name].bytes), 8, 6);
+        const expected = gridMeans(await decodeJpeg(reference[name].bytes), 8, 6);
+        expect(largestCellDifference(grid, expected), name).toBeLessThanOrEqual(12);
+      }
+    },
+  );
+
+  it.each([
+    ['grey', { grey: true }],
+    ['4:4:4', { chromaSubsample: 1 }],
+    ['4:2:0 of odd sides (re-encoded from RGBA)', {}],
+  ] as const)('turns a %s JPEG of partial MCUs upright at full size', async (name, options) => {
+    const { mozjpegEncode } = await import('./mozjpeg');
+    const { defaultOptions } = await import('@jsquash/jpeg/meta.js');
+    const [width, height] = name.startsWith('4:2:0') ? [1001, 751] : [1000, 750];
+    const upright = photoLikePicture(width, height);
+    const stored = storedForOrientation(upright, 6);
+    const encode = (picture: typeof upright) =>
+      mozjpegEncode(picture.data, picture.width, picture.height, {
+        ...defaultOptions,
+        quality: 90,
+        progressive: false,
+        auto_subsample: false,
+        chroma_subsample: 'chromaSubsample' in options ? options.chromaSubsample : 2,
+        color_space: 'grey' in options ? 1 : 3,
+      });
+    const result = await processImage(await encode(stored), 'jpeg', 6);
+    expect(jpegSize(result.original.bytes)).toEqual({ width, height });
+    const checked = await checkWithSharp(result.original.bytes);
+    expect(checked).toMatchObject({ decodable: true, width, height, exif: false });
+    const reference = await processImage(await encode(upright), 'jpeg', 1);
+    expect(
+      largestCellDifference(
+        gridMeans(await decodeJpeg(result.original.bytes), 8, 6),
+        gridMeans(await decodeJpeg(reference.original.bytes), 8, 6),
+      ),
+    ).toBeLessThanOrEqual(3);
   });
 
   it('is re-encoded at full resolution from progressive JPEGs, PNG and WebP', async () => {
