@@ -218,12 +218,18 @@ export function scaledDecoderAlongside(jpeg: BaselineJpeg, target: Size): { deco
   return { decoder: scaledBlockDecoder(jpeg, scale, sink), pixels: sink.pixels };
 }
 
-async function decodeStreaming(input: Uint8Array, image: Inspection, target: Size, exact: boolean): Promise<Pixels> {
+async function decodeStreaming(
+  input: Uint8Array,
+  image: Inspection,
+  target: Size,
+  exact: boolean,
+  report: DecodeReport,
+): Promise<Pixels> {
   if (image.baselineJpeg) {
     const scale = dctScaleFor(image, target);
     const decoded = { width: scaledSize(image.width, scale), height: scaledSize(image.height, scale) };
     const sink = sinkFor(decoded, target, exact);
-    decodeBaselineJpeg(input, image.baselineJpeg, scale, sink);
+    report.extraneousBytes = decodeBaselineJpeg(input, image.baselineJpeg, scale, sink);
     return sink.pixels;
   }
   // HEVC and VP8 have no scaled decoding: a HEIC or WebP is always resized while it streams, never held whole.
@@ -236,8 +242,11 @@ async function decodeStreaming(input: Uint8Array, image: Inspection, target: Siz
 
 /** What a decode found that libjpeg would warn about, though the pixels are whole. */
 export interface DecodeReport {
-  /** Bytes between or after a progressive JPEG's scans' entropy-coded data and the next marker. */
-  trailingBytes: number;
+  /**
+   * JPEG bytes a reader skips with an "extraneous bytes" warning: left unused at restart markers,
+   * or between a progressive file's scans and after them.
+   */
+  extraneousBytes: number;
 }
 
 /**
@@ -268,7 +277,7 @@ function decodeProgressive(
     target,
     exact,
   );
-  report.trailingBytes = decodeProgressiveJpeg(input, frame, scale, sink);
+  report.extraneousBytes = decodeProgressiveJpeg(input, frame, scale, sink);
   return sink.pixels;
 }
 
@@ -282,16 +291,16 @@ async function decodeWhole(input: Uint8Array, image: Inspection): Promise<Pixels
 /**
  * Opaque RGBA in stored orientation, either exactly `target` (`exact`, for a re-encoded original)
  * or at least `target` and as small as the decoder can cheaply make it (for display sizes).
- * `report` receives what the progressive JPEG decoder found that libjpeg would warn about.
+ * `report` receives what a JPEG decoder found that libjpeg would warn about.
  */
 export async function decodeImage(
   input: Uint8Array,
   image: Inspection,
   target: Size,
   exact: boolean,
-  report: DecodeReport = { trailingBytes: 0 },
+  report: DecodeReport = { extraneousBytes: 0 },
 ): Promise<Pixels> {
-  if (image.decoder === 'streaming') return decodeStreaming(input, image, target, exact);
+  if (image.decoder === 'streaming') return decodeStreaming(input, image, target, exact, report);
   if (image.progressiveJpeg) return decodeProgressive(input, image.progressiveJpeg, target, exact, report);
   const whole = requireSize(await decodeWhole(input, image), image);
   if (!exact || (whole.width === target.width && whole.height === target.height)) return whole;

@@ -229,13 +229,14 @@ async function useSource(
     );
     storedDisplay = await displayOf(alongside.pixels);
   } else {
-    // The display first: decoding a progressive file tells whether libjpeg reads its own data
-    // without a warning (no stray bytes after a scan, which a damaged size leaves); if not, it is re-encoded.
-    const report: DecodeReport = { trailingBytes: 0 };
+    // The display first: decoding tells whether libjpeg reads the file's own data without a warning
+    // (no stray bytes at a restart marker or after a progressive scan, which a damaged size
+    // leaves); if not, it is re-encoded.
+    const report: DecodeReport = { extraneousBytes: 0 };
     const decoded = await clock.time('decode', () =>
       decodeImage(input, image, fitLongSide(image.width, image.height, DISPLAY_LONG_SIDE), false, report),
     );
-    if (report.trailingBytes > 0) return useSource(input, image, turn, icc, clock, reEncodePlan(image));
+    if (report.extraneousBytes > 0) return useSource(input, image, turn, icc, clock, reEncodePlan(image));
     storedDisplay = await displayOf(decoded);
     original = await clock.time('encode', () => ({
       bytes: stripJpegMetadata(input),

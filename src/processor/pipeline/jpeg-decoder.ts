@@ -228,6 +228,8 @@ export class BitReader {
   private buffer = 0;
   private count = 0;
   private phantomBits = 0;
+  /** Whole bytes read but left unused at restart markers: libjpeg's "extraneous bytes" there. */
+  private skippedAtRestarts = 0;
   pos: number;
 
   constructor(
@@ -261,11 +263,19 @@ export class BitReader {
   }
 
   /**
+   * Bytes libjpeg would skip with an "extraneous bytes" warning while reading this scan: those left
+   * unused at its restart markers. A reader reads them all, so a file with any must not have its
+   * own data served as it is.
+   */
+  get extraneousBytes(): number {
+    return this.skippedAtRestarts;
+  }
+
+  /**
    * At the end of a scan: the whole bytes left before the next marker, counted as libjpeg's
    * next_marker counts its "extraneous bytes" (unused whole bytes already read, every byte up to
-   * the marker, 2 for a stuffed FF 00). libjpeg warns about any it meets, and a reader of a
-   * progressive file meets them all (it reads every scan before the first row), so such a file's
-   * own data must not be served as it is.
+   * the marker, 2 for a stuffed FF 00, restart markers passed over). A reader of a progressive file meets them all, since it
+   * reads every scan before the first row; a baseline file's reader stops at its last row.
    */
   trailingBytes(): number {
     let bytes = Math.max(0, this.count - this.phantomBits) >> 3;
@@ -277,8 +287,10 @@ export class BitReader {
         continue;
       }
       while (data[at + 1] === 0xff) at++;
-      if (data[at + 1] !== 0) break;
-      bytes += 2;
+      const next = data[at + 1] ?? 0xd9;
+      // libjpeg steps over restart markers outside a scan and goes on counting up to the next real marker.
+      if (next !== 0 && (next < 0xd0 || next > 0xd7)) break;
+      if (next === 0) bytes += 2;
       at += 2;
     }
     return bytes;
@@ -316,6 +328,7 @@ export class BitReader {
 
   /** At a restart interval's end: drop the padding bits and step over the RSTn marker. */
   restart(expected: number): void {
+    this.skippedAtRestarts += Math.max(0, this.count - this.phantomBits) >> 3;
     this.count = 0;
     this.buffer = 0;
     this.phantomBits = 0;
@@ -554,14 +567,15 @@ export function mcuGrid(jpeg: JpegFrame): { mcusPerLine: number; mcusPerColumn: 
 
 /**
  * Entropy-decodes every block in file order, calling `visit` per block and `rowDone` after each
- * row of MCUs. Throws UndecodableImageError when the data is damaged or ends early.
+ * row of MCUs. Throws UndecodableImageError when the data is damaged or ends early; returns the
+ * bytes libjpeg would warn about (BitReader.extraneousBytes).
  */
 export function scanBlocks(
   bytes: Uint8Array,
   jpeg: BaselineJpeg,
   visit: BlockVisitor,
   rowDone: (mcuRow: number) => void = () => {},
-): void {
+): number {
   const { components } = jpeg;
   const { mcusPerLine, mcusPerColumn } = mcuGrid(jpeg);
   const coefficients = new Int16Array(64);
@@ -615,6 +629,7 @@ export function scanBlocks(
     }
     rowDone(mcuRow);
   }
+  return reader.extraneousBytes;
 }
 
 /** What a scaled decode does with each block and after each row of MCUs: feed it from any pass over the blocks. */
@@ -625,11 +640,12 @@ export interface BlockDecoder {
 
 /**
  * Decodes the whole image into `sink`, band by band, at `scale`/8 of its size. Throws
- * UndecodableImageError when the data is damaged or ends early.
+ * UndecodableImageError when the data is damaged or ends early; returns the bytes libjpeg would
+ * warn about.
  */
-export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale: DctScale, sink: RowSink): void {
+export function decodeBaselineJpeg(bytes: Uint8Array, jpeg: BaselineJpeg, scale: DctScale, sink: RowSink): number {
   const decoder = scaledBlockDecoder(jpeg, scale, sink);
-  scanBlocks(bytes, jpeg, decoder.visit, decoder.rowDone);
+  return scanBlocks(bytes, jpeg, decoder.visit, decoder.rowDone);
 }
 
 /**

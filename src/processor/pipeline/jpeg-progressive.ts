@@ -393,15 +393,15 @@ function nextMarker(bytes: Uint8Array, at: number): number {
 
 /**
  * Every scan of the file, entropy-decoded into stores that keep what a decode at `scale` reads,
- * and the bytes left over after the scans' data (BitReader.trailingBytes).
+ * and the bytes libjpeg would warn about: at restart markers and after each scan's data.
  */
 function decodeScans(
   bytes: Uint8Array,
   frame: JpegFrame,
   scale: DctScale,
-): { stores: ComponentStore[]; trailingBytes: number } {
+): { stores: ComponentStore[]; extraneousBytes: number } {
   const stores = frame.components.map((component) => createStore(frame, component, scale));
-  let trailingBytes = 0;
+  let extraneousBytes = 0;
   const dcTables: HuffmanTable[] = [];
   const acTables: HuffmanTable[] = [];
   let restartInterval = 0;
@@ -423,7 +423,7 @@ function decodeScans(
         if (!store.quant) throw corrupt('scan before its quantisation table');
       }
       const reader = new ScanDecoder(bytes, segment.end, scan, stores).run(frame, restartInterval);
-      trailingBytes += reader.trailingBytes();
+      extraneousBytes += reader.extraneousBytes + reader.trailingBytes();
       scans++;
       at = nextMarker(bytes, reader.pos);
       continue;
@@ -431,7 +431,7 @@ function decodeScans(
     at = segment.end;
   }
   if (scans === 0 || stores.some((store) => !store.quant)) throw corrupt('a component has no scan');
-  return { stores, trailingBytes };
+  return { stores, extraneousBytes };
 }
 
 /** Replays the stored blocks in MCU order, as a baseline file would deliver them, to the scaled inverse transform. */
@@ -464,13 +464,13 @@ function replay(frame: JpegFrame, stores: ComponentStore[], decoder: BlockDecode
 
 /**
  * Decodes a progressive JPEG at `scale`/8 of its size into `sink`. Throws UndecodableImageError
- * when the data is damaged or ends early; returns the bytes left over after the scans, which
- * libjpeg would warn about.
+ * when the data is damaged or ends early; returns the bytes libjpeg would warn about (at restart
+ * markers and after a scan's data).
  */
 export function decodeProgressiveJpeg(bytes: Uint8Array, header: JpegFrame, scale: DctScale, sink: RowSink): number {
   // The quantisation tables are read again with the scans, each latched at its component's first scan.
   const frame: JpegFrame = { ...header, quantTables: [] };
-  const { stores, trailingBytes } = decodeScans(bytes, frame, scale);
+  const { stores, extraneousBytes } = decodeScans(bytes, frame, scale);
   const quantTables = frame.components.map((_, c) => stores[c]!.quant!);
   // The inverse transform finds each component's table by quantId: give each its own id.
   const latched: JpegFrame = {
@@ -479,5 +479,5 @@ export function decodeProgressiveJpeg(bytes: Uint8Array, header: JpegFrame, scal
     quantTables,
   };
   replay(latched, stores, scaledBlockDecoder(latched, scale, sink));
-  return trailingBytes;
+  return extraneousBytes;
 }

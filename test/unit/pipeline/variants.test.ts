@@ -20,6 +20,7 @@ import {
   type Rgb,
 } from '../../fixtures/images/patterns';
 import { checkWithSharp } from '../../fixtures/image-checker';
+import { tinyImage } from '../../fixtures/tiny-images';
 import { encodePng } from '../../fixtures/images/png-writer';
 import { encodeWebp } from '../../fixtures/images/webp-writer';
 import {
@@ -110,6 +111,17 @@ describe('variant sizes', () => {
 });
 
 describe('the original variant', () => {
+  it('is re-encoded from an upright baseline JPEG with stray bytes before a restart marker, which libjpeg warns about', async () => {
+    const clean = tinyImage('jpeg-restart-40x24');
+    const rst = clean.findIndex((byte, i) => byte === 0xff && clean[i + 1] === 0xd0);
+    const stray = new Uint8Array([...clean.subarray(0, rst), 0x12, 0x34, ...clean.subarray(rst)]);
+    expect((await checkWithSharp(stray)).decodable).toBe(false);
+    expect((await processImage(clean, 'jpeg', 1)).originalMethod).toBe('kept');
+    const result = await processImage(stray, 'jpeg', 1);
+    expect(result.originalMethod).toBe('re-encoded');
+    expect((await checkWithSharp(result.original.bytes)).decodable).toBe(true);
+  });
+
   // A baseline file's reader stops at its last row and never sees them; a progressive one reads every scan first.
   it('is re-encoded from an upright progressive JPEG with stray bytes after its scans, which libjpeg warns about', async () => {
     const clean = await encodeTestJpeg(photoLikePicture(600, 400), 90, { progressive: true });
