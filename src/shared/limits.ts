@@ -13,6 +13,8 @@ export const limits = {
   upload: {
     maxBytes: 20 * 1024 * 1024,
     maxPixels: 50_000_000,
+    /** Every variant is a JPEG, whose sides cannot be longer; a PNG's header can claim far more. */
+    maxSidePixels: 65_535,
     /**
      * For files only a whole-image decoder reads (unusual JPEGs, lossless or transparent WebP): they
      * must fit the processor's 128 MB at once (docs/image-pipeline.md has the measurements).

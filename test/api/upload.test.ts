@@ -165,6 +165,16 @@ describe('POST /images/upload refuses', () => {
     expect(body.error.code).toBe('IMAGE_TOO_LARGE');
   });
 
+  it('a PNG 70 000 pixels wide and 1 high with 413: few pixels, but a side no JPEG variant can have', async () => {
+    const user = await registerUser();
+    const { status, body } = await upload(user.accessToken, pngClaiming(70_000, 1));
+    expect(status).toBe(413);
+    expect(body.error).toMatchObject({ code: 'IMAGE_TOO_LARGE', details: { width: 70_000, height: 1 } });
+    expect(body.error.message).toMatch(/65535 pixels on a side/);
+    const instance = await callJson<{ limits: { upload: { maxSidePixels: number } } }>('/api/v1/instance');
+    expect(instance.body.data.limits.upload.maxSidePixels).toBe(65_535);
+  });
+
   it('an AVIF over its own 2 megapixel limit with 413, the limit /instance publishes', async () => {
     const user = await registerUser();
     const { status, body } = await upload(user.accessToken, withClaimedHeifSize(heifFixture('avif'), 2000, 1500));

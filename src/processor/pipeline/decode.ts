@@ -66,7 +66,7 @@ function inspectOrRefuse(input: Uint8Array, format: SourceFormat): InspectedImag
   if (!inspected.ok && inspected.reason === 'too-many-pixels') {
     throw new UndecodableImageError(
       'too-many-pixels',
-      `The image has ${inspected.width}×${inspected.height} pixels; the processor accepts at most ${inspected.maxPixels / 1e6} megapixels for ${CODING_NAMES[inspected.coding]} files`,
+      `The image has ${inspected.width}×${inspected.height} pixels; ${inspected.description} (at most ${inspected.maxPixels / 1e6} megapixels for ${CODING_NAMES[inspected.coding]} files)`,
     );
   }
   if (!inspected.ok) {

@@ -191,6 +191,11 @@ export function inspectImage(bytes: Uint8Array): Inspection {
     decoder: DECODERS[coding],
     jpegColour: layout?.colour ?? null,
   };
+  const { maxSidePixels } = limits.upload;
+  if (image.width > maxSidePixels || image.height > maxSidePixels) {
+    const description = `Photos are limited to ${maxSidePixels} pixels on a side`;
+    return { ok: false, reason: 'too-many-pixels', description, ...image };
+  }
   if (image.width * image.height <= maxPixels) return { ok: true, ...image };
   const megapixels = maxPixels / 1e6;
   const description =
