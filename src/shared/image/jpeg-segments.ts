@@ -296,15 +296,21 @@ const JFIF_HEADER_LENGTH = 14;
 
 /**
  * A JFIF APP0 may embed an uncompressed thumbnail, which could show parts of the picture that were
- * later cropped out; rewrite the segment without it, keeping version, units and density.
+ * later cropped out; rewrite the segment without it, keeping units and density. A major version
+ * other than 1 (a damaged byte) makes libjpeg warn, so it becomes 1.02, the last JFIF revision.
  */
-function jfifWithoutThumbnail(bytes: Uint8Array, segment: JpegSegment): Uint8Array {
-  const hasThumbnail = segment.end - segment.payloadStart > JFIF_HEADER_LENGTH;
-  if (!hasThumbnail) return bytes.subarray(segment.start, segment.end);
+function cleanJfif(bytes: Uint8Array, segment: JpegSegment): Uint8Array {
+  const payload = segment.end - segment.payloadStart;
+  // Too short to hold version, units and density: damaged, and JFIF is optional.
+  if (payload < JFIF_HEADER_LENGTH) return new Uint8Array(0);
+  const knownVersion = bytes[segment.payloadStart + 5] === 1;
+  if (payload === JFIF_HEADER_LENGTH && knownVersion) return bytes.subarray(segment.start, segment.end);
   const rewritten = new Uint8Array(4 + JFIF_HEADER_LENGTH);
   rewritten.set([0xff, MARKER.APP0, 0, 2 + JFIF_HEADER_LENGTH]);
-  rewritten.set(bytes.subarray(segment.payloadStart, segment.payloadStart + JFIF_HEADER_LENGTH - 2), 4);
+  rewritten.set(bytes.subarray(segment.payloadStart, segment.payloadStart + JFIF_HEADER_LENGTH), 4);
+  if (!knownVersion) rewritten.set([1, 2], 4 + 5);
   // The last two header bytes are the thumbnail's width and height: zero means none.
+  rewritten.set([0, 0], 4 + JFIF_HEADER_LENGTH - 2);
   return rewritten;
 }
 
@@ -348,7 +354,7 @@ export function stripJpegMetadata(bytes: Uint8Array): Uint8Array {
     if (part.kind === 'entropy') {
       chunks.push(bytes.subarray(part.start, part.end));
     } else if (part.segment.marker === MARKER.APP0 && isKeptSegment(bytes, part.segment)) {
-      chunks.push(jfifWithoutThumbnail(bytes, part.segment));
+      chunks.push(cleanJfif(bytes, part.segment));
     } else if (isKeptSegment(bytes, part.segment)) {
       chunks.push(bytes.subarray(part.segment.start, part.segment.end));
     }

@@ -269,6 +269,22 @@ describe('stripJpegMetadata', () => {
     );
   });
 
+  it('writes a JFIF APP0 of an unknown major version as 1.02, which libjpeg reads without a warning, and drops a short one', () => {
+    const original = tinyImage('jpeg-baseline-5x3');
+    const replaceApp0 = (app0: Uint8Array) => concatBytes(original.subarray(0, 2), app0, original.subarray(20));
+    const damaged = buildJpegSegment(0xe0, concatBytes(textBytes('JFIF\0'), u8(125, 1, 1, 0, 72, 0, 72, 0, 0)));
+    const stripped = stripJpegMetadata(replaceApp0(damaged));
+    const app0 = headerSegments(stripped)[0];
+    if (!app0) throw new Error('no APP0');
+    expect(stripped.subarray(app0.start, app0.end)).toEqual(
+      buildJpegSegment(0xe0, concatBytes(textBytes('JFIF\0'), u8(1, 2, 1, 0, 72, 0, 72, 0, 0))),
+    );
+    const short = buildJpegSegment(0xe0, concatBytes(textBytes('JFIF\0'), u8(1, 1)));
+    expect(headerSegments(stripJpegMetadata(replaceApp0(short))).some((segment) => segment.marker === 0xe0)).toBe(
+      false,
+    );
+  });
+
   it('is idempotent', () => {
     const once = stripJpegMetadata(everyKindOfMetadata(tinyImage('jpeg-rgb-adobe-5x3')));
     expect(stripJpegMetadata(once)).toEqual(once);
