@@ -201,6 +201,13 @@ function isAllowedBetweenScans(marker: number): boolean {
   );
 }
 
+/** libjpeg warns about an Adobe colour transform code other than 0 (none), 1 (YCbCr) or 2 (YCCK). */
+function checkAdobe(bytes: Uint8Array, p: number, end: number): string | null {
+  const isAdobe = end - p >= 12 && String.fromCharCode(...bytes.subarray(p, p + 5)) === 'Adobe';
+  const transform = bytes[p + 11] ?? 0;
+  return isAdobe && transform > 2 ? `unknown Adobe colour transform ${transform}` : null;
+}
+
 function checkSegment(bytes: Uint8Array, marker: number, p: number, end: number, state: ValidatorState): string | null {
   if (marker === MARKER.DQT) return checkQuantTables(bytes, p, end, state);
   if (marker === MARKER.DHT) return checkHuffmanTables(bytes, p, end, state);
@@ -208,6 +215,7 @@ function checkSegment(bytes: Uint8Array, marker: number, p: number, end: number,
   if (isStartOfFrame(marker))
     return state.scans > 0 ? 'a frame header after a scan' : checkFrame(bytes, marker, p, end, state);
   if (marker === MARKER.SOS) return checkScan(bytes, p, end, state);
+  if (marker === MARKER.APP14) return checkAdobe(bytes, p, end);
   if (isAllowedBetweenScans(marker)) return null;
   return `unexpected marker 0x${marker.toString(16)}`;
 }

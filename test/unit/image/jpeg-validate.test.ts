@@ -88,6 +88,14 @@ describe('validateJpegStructure', () => {
     expect(!result.ok && result.problem).toMatch(problem);
   });
 
+  it('refuses an Adobe colour transform code libjpeg does not know (it warns, so sharp refuses the file)', () => {
+    const jpeg = tinyImage('jpeg-rgb-adobe-5x3');
+    expect(validateJpegStructure(jpeg).ok).toBe(true);
+    const app14 = first(jpeg, MARKER.APP14);
+    const result = validateJpegStructure(edited(jpeg, (c) => (c[app14.payloadStart + 11] = 16)));
+    expect(!result.ok && result.problem).toMatch(/Adobe colour transform 16/);
+  });
+
   it('refuses a refinement scan whose bit does not follow the previous one', () => {
     const jpeg = tinyImage('jpeg-progressive-5x3');
     const scans = [] as number[];
