@@ -25,8 +25,8 @@ const aligned = (c: Case) => c.width % 16 === 0 && c.height % 16 === 0;
 const CASES: Case[] = [
   ...[1, 6].map((orientation) => ({ width: 640, height: 480, orientation, rounds: 10 })),
   ...[1, 6].map((orientation) => ({ width: 2048, height: 1536, orientation, rounds: 3 })),
-  ...[1, 6].map((orientation) => ({ width: 4032, height: 3024, orientation, rounds: 3 })),
-  ...[1, 6].map((orientation) => ({ width: 4000, height: 3000, orientation, rounds: 3 })),
+  ...[1, 6].map((orientation) => ({ width: 4032, height: 3024, orientation, rounds: 5 })),
+  ...[1, 6].map((orientation) => ({ width: 4000, height: 3000, orientation, rounds: 5 })),
   ...[1, 6].map((orientation) => ({ width: 5664, height: 4248, orientation, rounds: 3 })),
 ];
 
