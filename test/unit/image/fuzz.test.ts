@@ -9,18 +9,7 @@ import {
 } from '../../../src/shared/image/jpeg-segments';
 import { tinyImage, TINY_IMAGE_NAMES } from '../../fixtures/tiny-images';
 import { buildExifApp1, buildExifTiff, concatBytes, textBytes, withExif } from '../../fixtures/exif-builder';
-
-/** mulberry32: a seeded generator, so any failure reproduces exactly. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../fixtures/seeded-random';
 
 function randomBytes(random: () => number, length: number): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(random() * 256));

@@ -18,6 +18,7 @@ import { encodePng, pngChunk, zlibCompress } from '../../fixtures/images/png-wri
 import { encodeWebp } from '../../fixtures/images/webp-writer';
 import { tinyImage } from '../../fixtures/tiny-images';
 import { encodeTestJpeg } from './support';
+import { seededRandom } from '../../fixtures/seeded-random';
 
 /**
  * Generous: the slowest legitimate case here (a 49 MP zlib-bomb PNG refused, or a mutated photo
@@ -25,18 +26,6 @@ import { encodeTestJpeg } from './support';
  * Not a speed assertion: a bound that catches a loop that does not end.
  */
 const CASE_BUDGET_MS = 20_000;
-
-/** mulberry32, so every run of a seed makes the same cases. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Source {
   name: string;
@@ -182,7 +171,7 @@ describe('fuzzing processImage with mutated files', () => {
   it(
     `refuses each of ${plan.cases} cases (seed ${plan.seed}) cleanly or makes variants sharp decodes`,
     async () => {
-      const random = seeded(plan.seed);
+      const random = seededRandom(plan.seed);
       const all = await sources();
       const outcomes = { refused: 0, processed: 0 };
       const slowest = { ms: 0, label: '' };

@@ -11,6 +11,7 @@ import { HEIF_QUADRANTS, heifFixture, withClaimedHeifSize } from '../../fixtures
 import { buildHeif, quadrantGrid } from '../../fixtures/images/heif-writer';
 import type { Rgb } from '../../fixtures/images/patterns';
 import { decodeJpeg, expectColourNear, gridMeans, jpegSize, sameBytes } from './support';
+import { seededRandom } from '../../fixtures/seeded-random';
 
 const tiles = (): Uint8Array[] => [
   heifFixture('tile00'),
@@ -173,18 +174,6 @@ describe('AVIF limits', () => {
   });
 });
 
-/** A small deterministic generator (mulberry32), so every run mutates the same bytes. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
 describe('mutated HEIC and AVIF files (seeded)', () => {
   const sources = (): [string, Uint8Array, 'heic' | 'avif'][] => [
     ['grid HEIC', quadrantGrid(tiles(), 120, 100, { transforms: [{ irot: 1 }] }), 'heic'],
@@ -193,7 +182,7 @@ describe('mutated HEIC and AVIF files (seeded)', () => {
   ];
 
   it('refuses each with UndecodableImageError or makes decodable variants of the sizes it states', async () => {
-    const random = seeded(12);
+    const random = seededRandom(12);
     let refused = 0;
     let processed = 0;
     for (const [name, source, format] of sources()) {

@@ -13,25 +13,8 @@ import { corpusAvailable, readCorpus } from '../../fixtures/corpus';
 import { concatBytes } from '../../fixtures/exif-builder';
 import { photoLikePicture, type RgbaImage } from '../../fixtures/images/patterns';
 import { tinyImage, type TinyImageName } from '../../fixtures/tiny-images';
-import { decodeJpeg } from './support';
+import { decodeJpeg, luma, psnr } from './support';
 import { mozjpegEncode } from './mozjpeg';
-
-function psnr(a: RgbaImage, b: RgbaImage): number {
-  expect([a.width, a.height]).toEqual([b.width, b.height]);
-  let squared = 0;
-  for (let i = 0; i < a.data.length; i++) if ((i & 3) !== 3) squared += (a.data[i]! - b.data[i]!) ** 2;
-  return 10 * Math.log10((255 * 255) / Math.max(1e-9, squared / ((a.data.length * 3) / 4)));
-}
-
-/** Luma recomputed from RGB: equal to the decoded Y whatever the chroma upsampling. */
-function luma(image: RgbaImage): RgbaImage {
-  const data = new Uint8Array(image.data.length);
-  for (let i = 0; i < data.length; i += 4) {
-    const y = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
-    data.fill(Math.round(y), i, i + 3);
-  }
-  return { ...image, data };
-}
 
 function decodeOurs(bytes: Uint8Array, scale: DctScale = 8): RgbaImage {
   const header = readBaselineHeader(bytes);

@@ -15,20 +15,9 @@ import type { RowSink } from '../../../src/processor/pipeline/pixels';
 import type { RgbaImage } from '../../fixtures/images/patterns';
 import { encodePng, pngChunk, zlibCompress, type PngOptions } from '../../fixtures/images/png-writer';
 import { sameBytes } from './support';
+import { seededRandom } from '../../fixtures/seeded-random';
 
 initSync(pngWasm);
-
-/** mulberry32: the same pixels every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Every pixel different from its neighbours, so a pixel put in the wrong place shows: noise, with
@@ -36,7 +25,7 @@ function seeded(seed: number): () => number {
  * images, and every third pixel the transparent key colour where there is one.
  */
 function testPicture(width: number, height: number, options: PngOptions, seed = 1): RgbaImage {
-  const next = seeded(seed);
+  const next = seededRandom(seed);
   const byte = (): number => Math.floor(next() * 256);
   const data = new Uint8Array(width * height * 4);
   const paletteSize = 2 ** Math.min(8, options.bitDepth ?? 8);
@@ -365,7 +354,7 @@ describe('Adam7 PNG, streamed row by row', () => {
 
     it('bytes of the image data changed at random (200 seeded cases): decoded, or refused with UndecodableImageError', async () => {
       const { compressed, withData } = await parts();
-      const next = seeded(42);
+      const next = seededRandom(42);
       for (let i = 0; i < 200; i++) {
         const damaged = compressed.slice();
         for (let j = 0; j < 1 + (i % 4); j++) damaged[Math.floor(next() * damaged.length)] = Math.floor(next() * 256);

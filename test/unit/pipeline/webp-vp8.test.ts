@@ -29,6 +29,7 @@ import {
 import { encodeWebp } from '../../fixtures/images/webp-writer';
 import type { EncodeOptions } from '@jsquash/webp/meta.js';
 import './support';
+import { seededRandom } from '../../fixtures/seeded-random';
 
 /** libwebp's decode of the file, or null when libwebp refuses it. */
 async function libwebp(bytes: Uint8Array): Promise<RgbaImage | null> {
@@ -94,18 +95,6 @@ function reasonOf(bytes: Uint8Array): string {
 
 function settings(bytes: Uint8Array): Vp8FrameSettings {
   return readVp8FrameSettings(bytes);
-}
-
-/** mulberry32: the same mutations on every run. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('lossy WebP decoder: the same pixels as libwebp', () => {
@@ -282,7 +271,7 @@ describe('lossy WebP decoder: damaged files', () => {
   });
 
   it('decodes or refuses bit-flipped files with UndecodableImageError only, promptly, and like libwebp when it decodes', async () => {
-    const random = seeded(20261204);
+    const random = seededRandom(20261204);
     for (const source of [
       await encoded(photoLikePicture(160, 120), { quality: 80 }),
       await encoded(photoLikePicture(64, 64), { quality: 20, method: 0 }),
