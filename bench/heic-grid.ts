@@ -8,57 +8,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { readHeif, type HeifCodedItem } from '../src/shared/image/heif.ts';
-import { buildHeif } from '../test/fixtures/images/heif-writer.ts';
+import { readHeif } from '../src/shared/image/heif.ts';
+import { buildHeif, singlePictureHeic } from '../test/fixtures/images/heif-writer.ts';
 import { writeOnce } from './pipeline-shared.ts';
 
 export const corpusHeic = fileURLToPath(new URL('../../shared/corpus/other/IMG_5195.HEIC', import.meta.url));
-
-function u16(value: number): number[] {
-  return [(value >> 8) & 255, value & 255];
-}
-
-function u32(value: number): number[] {
-  return [(value >>> 24) & 255, (value >> 16) & 255, (value >> 8) & 255, value & 255];
-}
-
-function ascii(text: string): number[] {
-  return [...text].map((c) => c.charCodeAt(0));
-}
-
-function box(type: string, ...payload: (number[] | Uint8Array)[]): number[] {
-  const body = payload.flatMap((part) => [...part]);
-  return [...u32(8 + body.length), ...ascii(type), ...body];
-}
-
-function fullBox(type: string, version: number, ...payload: (number[] | Uint8Array)[]): number[] {
-  return box(type, [version, 0, 0, 0], ...payload);
-}
-
-/**
- * A single-picture HEIC around one coded tile: what the HEIF writer takes as a tile
- * (`codedPictureOf` reads the picture back out of it).
- */
-function singlePictureHeic(tile: HeifCodedItem, source: Uint8Array): Uint8Array {
-  const data = new Uint8Array(tile.data.flatMap(({ offset, length }) => [...source.subarray(offset, offset + length)]));
-  const ftyp = box('ftyp', ascii('heic'), u32(0), ascii('mif1'), ascii('heic'));
-  const metaWith = (dataOffset: number) =>
-    fullBox(
-      'meta',
-      0,
-      fullBox('hdlr', 0, u32(0), ascii('pict'), u32(0), u32(0), u32(0), [0]),
-      fullBox('pitm', 0, u16(1)),
-      fullBox('iinf', 0, u16(1), fullBox('infe', 2, u16(1), u16(0), ascii('hvc1'), [0])),
-      box(
-        'iprp',
-        box('ipco', box('hvcC', tile.config), fullBox('ispe', 0, u32(tile.width), u32(tile.height))),
-        fullBox('ipma', 0, u32(1), u16(1), [2, 0x81, 0x82]),
-      ),
-      fullBox('iloc', 1, [0x44, 0x00], u16(1), u16(1), u16(0), u16(0), u16(1), u32(dataOffset), u32(data.length)),
-    );
-  const metaLength = metaWith(0).length;
-  return new Uint8Array([...ftyp, ...metaWith(ftyp.length + metaLength + 8), ...box('mdat', data)]);
-}
 
 export interface HeicGrid {
   name: string;
