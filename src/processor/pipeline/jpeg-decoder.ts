@@ -264,7 +264,7 @@ export class BitReader {
 
   /**
    * Bytes libjpeg would skip with an "extraneous bytes" warning while reading this scan: those left
-   * unused at its restart markers. A reader reads them all, so a file with any must not have its
+   * unused at its restart markers (after the scan: `endOfScan`). A reader reads them all, so a file with any must not have its
    * own data served as it is.
    */
   get extraneousBytes(): number {
@@ -272,15 +272,17 @@ export class BitReader {
   }
 
   /**
-   * At the end of a scan: the whole bytes left before the next marker, counted as libjpeg's
-   * next_marker counts its "extraneous bytes" (unused whole bytes already read, every byte up to
-   * the marker, 2 for a stuffed FF 00, restart markers passed over). A reader of a progressive file meets them all, since it
-   * reads every scan before the first row; a baseline file's reader stops at its last row.
+   * At the end of a scan: where the next marker starts, and the whole bytes left before it,
+   * counted as libjpeg's next_marker counts its "extraneous bytes" (unused whole bytes already
+   * read, every byte up to the marker, 2 for a stuffed FF 00, restart markers passed over). A
+   * reader of a progressive file meets them all, since it reads every scan before the first row; a
+   * baseline file's reader stops at its last row.
    */
-  trailingBytes(): number {
+  endOfScan(): { nextMarker: number; trailingBytes: number } {
     let bytes = Math.max(0, this.count - this.phantomBits) >> 3;
     const { data } = this;
-    for (let at = this.pos; at < data.length;) {
+    let at = this.pos;
+    while (at < data.length) {
       if (data[at] !== 0xff) {
         bytes++;
         at++;
@@ -293,7 +295,7 @@ export class BitReader {
       if (next === 0) bytes += 2;
       at += 2;
     }
-    return bytes;
+    return { nextMarker: at, trailingBytes: bytes };
   }
 
   bits(n: number): number {

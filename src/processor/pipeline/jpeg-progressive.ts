@@ -381,16 +381,6 @@ class ScanDecoder {
   }
 }
 
-/** The first byte of the next marker at or after `at` (entropy data never holds 0xFF followed by anything but 0 or RSTn). */
-function nextMarker(bytes: Uint8Array, at: number): number {
-  for (let i = at; i + 1 < bytes.length; i++) {
-    if (bytes[i] !== 0xff) continue;
-    const next = bytes[i + 1]!;
-    if (next !== 0 && next !== 0xff && (next < 0xd0 || next > 0xd7)) return i;
-  }
-  return bytes.length;
-}
-
 /**
  * Every scan of the file, entropy-decoded into stores that keep what a decode at `scale` reads,
  * and the bytes libjpeg would warn about: at restart markers and after each scan's data.
@@ -423,9 +413,10 @@ function decodeScans(
         if (!store.quant) throw corrupt('scan before its quantisation table');
       }
       const reader = new ScanDecoder(bytes, segment.end, scan, stores).run(frame, restartInterval);
-      extraneousBytes += reader.extraneousBytes + reader.trailingBytes();
+      const end = reader.endOfScan();
+      extraneousBytes += reader.extraneousBytes + end.trailingBytes;
       scans++;
-      at = nextMarker(bytes, reader.pos);
+      at = end.nextMarker;
       continue;
     }
     at = segment.end;
