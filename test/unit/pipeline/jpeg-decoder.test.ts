@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
-import { UndecodableImageError } from '../../../src/processor/pipeline/errors';
 import {
   decodeBaselineJpeg,
   readBaselineHeader,
@@ -13,8 +11,7 @@ import { corpusAvailable, readCorpus } from '../../fixtures/corpus';
 import { concatBytes } from '../../fixtures/exif-builder';
 import { photoLikePicture, type RgbaImage } from '../../fixtures/images/patterns';
 import { tinyImage, type TinyImageName } from '../../fixtures/tiny-images';
-import { decodeJpeg, luma, psnr } from './support';
-import { mozjpegEncode } from './mozjpeg';
+import { decodeJpeg, encodeTestJpeg, luma, psnr, refusal } from './support';
 
 function decodeOurs(bytes: Uint8Array, scale: DctScale = 8): RgbaImage {
   const header = readBaselineHeader(bytes);
@@ -22,31 +19,6 @@ function decodeOurs(bytes: Uint8Array, scale: DctScale = 8): RgbaImage {
   const sink = new PixelsSink(scaledSize(header.jpeg.width, scale), scaledSize(header.jpeg.height, scale));
   decodeBaselineJpeg(bytes, header.jpeg, scale, sink);
   return sink.pixels;
-}
-
-/** mozjpeg-encoded test files with the given chroma subsampling factor (1 = 4:4:4, 2 = 4:2:0) or grey. */
-async function mozjpegFile(
-  picture: RgbaImage,
-  options: { chromaSubsample?: number; grey?: boolean } = {},
-): Promise<Uint8Array> {
-  return mozjpegEncode(picture.data, picture.width, picture.height, {
-    ...mozjpegDefaults,
-    quality: 90,
-    progressive: false,
-    auto_subsample: false,
-    chroma_subsample: options.chromaSubsample ?? 2,
-    color_space: options.grey ? 1 : 3,
-  });
-}
-
-async function refusal(run: () => void): Promise<string> {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UndecodableImageError);
-    return (error as UndecodableImageError).reason;
-  }
-  throw new Error('expected a refusal');
 }
 
 describe('baseline JPEG decoder', () => {
@@ -60,7 +32,7 @@ describe('baseline JPEG decoder', () => {
       [1, 1],
       [33, 7],
     ] as const) {
-      const file = await mozjpegFile(photoLikePicture(width, height), options);
+      const file = await encodeTestJpeg(photoLikePicture(width, height), 90, options);
       expect(psnr(decodeOurs(file), await decodeJpeg(file)), `${width}×${height}`).toBeGreaterThan(45);
     }
   });
@@ -75,7 +47,7 @@ describe('baseline JPEG decoder', () => {
       [1, 1],
       [33, 7],
     ] as const) {
-      const file = await mozjpegFile(photoLikePicture(width, height), { chromaSubsample: 2 });
+      const file = await encodeTestJpeg(photoLikePicture(width, height), 90, { chromaSubsample: 2 });
       const [ours, theirs] = [decodeOurs(file), await decodeJpeg(file)];
       expect(psnr(luma(ours), luma(theirs)), `${width}×${height}`).toBeGreaterThan(45);
       if (width > 100) expect(psnr(ours, theirs)).toBeGreaterThan(38);
@@ -105,7 +77,7 @@ describe('baseline JPEG decoder', () => {
   it.each([4, 2, 1] as DctScale[])(
     'decodes at %i/8 of the size in the DCT domain, close to a box-averaged full decode',
     async (scale) => {
-      const file = await mozjpegFile(photoLikePicture(1203, 797));
+      const file = await encodeTestJpeg(photoLikePicture(1203, 797), 90);
       const ours = decodeOurs(file, scale);
       expect([ours.width, ours.height]).toEqual([scaledSize(1203, scale), scaledSize(797, scale)]);
       const reference = boxShrink(await decodeJpeg(file), 8 / scale, 8 / scale);
@@ -114,13 +86,13 @@ describe('baseline JPEG decoder', () => {
   );
 
   it('refuses scan data that ends early, even when the file still ends in EOI', async () => {
-    const file = await mozjpegFile(photoLikePicture(400, 300));
+    const file = await encodeTestJpeg(photoLikePicture(400, 300), 90);
     const cut = concatBytes(file.subarray(0, Math.floor(file.length * 0.7)), new Uint8Array([0xff, 0xd9]));
     expect(await refusal(() => decodeOurs(cut))).toBe('truncated');
   });
 
   it('refuses damaged entropy-coded data', async () => {
-    const file = await mozjpegFile(photoLikePicture(400, 300));
+    const file = await encodeTestJpeg(photoLikePicture(400, 300), 90);
     const damaged = file.slice();
     // Ones in a row are not a valid Huffman code of mozjpeg's optimised tables.
     damaged.fill(0xfe, 2000, 2400);

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
-import { UndecodableImageError } from '../../../src/processor/pipeline/errors';
 import { scaledSize, type DctScale, type JpegFrame } from '../../../src/processor/pipeline/jpeg-decoder';
 import {
   coefficientStoreBytes,
@@ -16,8 +14,7 @@ import { checkWithSharp, sharpEnlarged } from '../../fixtures/image-checker';
 import { photoLikePicture, type RgbaImage } from '../../fixtures/images/patterns';
 import { encodePng } from '../../fixtures/images/png-writer';
 import { tinyImage } from '../../fixtures/tiny-images';
-import { mozjpegEncode } from './mozjpeg';
-import { decodeJpeg, luma, psnr } from './support';
+import { decodeJpeg, encodeTestJpeg, luma, psnr, refusal } from './support';
 
 function decodeOurs(bytes: Uint8Array, scale: DctScale = 8): RgbaImage {
   const reading = readProgressiveFrame(bytes);
@@ -25,20 +22,6 @@ function decodeOurs(bytes: Uint8Array, scale: DctScale = 8): RgbaImage {
   const sink = new PixelsSink(scaledSize(reading.frame.width, scale), scaledSize(reading.frame.height, scale));
   decodeProgressiveJpeg(bytes, reading.frame, scale, sink);
   return sink.pixels;
-}
-
-async function mozjpegProgressive(
-  picture: RgbaImage,
-  options: { chromaSubsample?: number; grey?: boolean } = {},
-): Promise<Uint8Array> {
-  return mozjpegEncode(picture.data, picture.width, picture.height, {
-    ...mozjpegDefaults,
-    quality: 90,
-    progressive: true,
-    auto_subsample: false,
-    chroma_subsample: options.chromaSubsample ?? 2,
-    color_space: options.grey ? 1 : 3,
-  });
 }
 
 /** libjpeg-turbo's own progression (through sharp): DC and AC first passes, then successive-approximation refinements. */
@@ -85,20 +68,10 @@ function scansOf(bytes: Uint8Array): ScanHeader[] {
   return scans;
 }
 
-async function refusal(run: () => unknown): Promise<string> {
-  try {
-    await run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UndecodableImageError);
-    return (error as UndecodableImageError).reason;
-  }
-  throw new Error('expected a refusal');
-}
-
 describe('progressive JPEG decoder', () => {
   it('reads mozjpeg’s and libjpeg’s progressions, including successive-approximation refinement scans', async () => {
     const picture = photoLikePicture(517, 311);
-    for (const file of [await mozjpegProgressive(picture), await libjpegProgressive(picture)]) {
+    for (const file of [await encodeTestJpeg(picture, 90, { progressive: true }), await libjpegProgressive(picture)]) {
       const scans = scansOf(file);
       expect(scans.length).toBeGreaterThan(4);
       expect(scans.some((scan) => scan.start > 0 && scan.high > 0)).toBe(true);
@@ -116,7 +89,7 @@ describe('progressive JPEG decoder', () => {
       [1, 1],
       [33, 7],
     ] as const) {
-      const file = await mozjpegProgressive(photoLikePicture(width, height), options);
+      const file = await encodeTestJpeg(photoLikePicture(width, height), 90, { ...options, progressive: true });
       expect(psnr(decodeOurs(file), await decodeJpeg(file)), `${width}×${height}`).toBeGreaterThan(45);
     }
   });
@@ -128,7 +101,7 @@ describe('progressive JPEG decoder', () => {
       [1, 1],
       [33, 7],
     ] as const) {
-      const file = await mozjpegProgressive(photoLikePicture(width, height));
+      const file = await encodeTestJpeg(photoLikePicture(width, height), 90, { progressive: true });
       const [ours, theirs] = [decodeOurs(file), await decodeJpeg(file)];
       expect(psnr(luma(ours), luma(theirs)), `${width}×${height}`).toBeGreaterThan(45);
       if (width > 100) expect(psnr(ours, theirs)).toBeGreaterThan(38);
@@ -174,13 +147,13 @@ describe('progressive JPEG decoder', () => {
   });
 
   it('refuses scan data that ends early, even when the file still ends in EOI', async () => {
-    const file = await mozjpegProgressive(photoLikePicture(400, 300));
+    const file = await encodeTestJpeg(photoLikePicture(400, 300), 90, { progressive: true });
     const cut = concatBytes(file.subarray(0, Math.floor(file.length * 0.7)), new Uint8Array([0xff, 0xd9]));
     expect(['truncated', 'corrupt']).toContain(await refusal(() => decodeOurs(cut)));
   });
 
   it('refuses damaged entropy-coded data and scan headers invalid for a progressive frame', async () => {
-    const file = await mozjpegProgressive(photoLikePicture(400, 300));
+    const file = await encodeTestJpeg(photoLikePicture(400, 300), 90, { progressive: true });
     const damaged = file.slice();
     damaged.fill(0xfe, Math.floor(file.length / 2), Math.floor(file.length / 2) + 400);
     expect(['corrupt', 'truncated']).toContain(await refusal(() => decodeOurs(damaged)));

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { defaultOptions as mozjpegDefaults } from '@jsquash/jpeg/meta.js';
 import { initCodecs } from '../../../src/processor/pipeline/index';
 import { withJpegDecoder } from '../../../src/processor/pipeline/codecs';
+import { UndecodableImageError } from '../../../src/processor/pipeline/errors';
 import { codecModules } from '../../../src/processor/pipeline/wasm-modules';
 import { isStartOfFrame, MARKER, readSegmentAt } from '../../../src/shared/image/jpeg-segments';
 import type { RgbaImage, Rgb } from '../../fixtures/images/patterns';
@@ -14,20 +15,33 @@ initCodecs(codecModules);
 
 /**
  * A camera-like JPEG of the picture (mozjpeg, 4:2:0, baseline as cameras write them), without any
- * metadata yet. `progressive` makes the kind the coefficient decoder (jpeg-progressive.ts) reads.
+ * metadata yet. `progressive` makes the kind the coefficient decoder (jpeg-progressive.ts) reads;
+ * `chromaSubsample` 1 is 4:4:4; `grey` one component.
  */
 export async function encodeTestJpeg(
   image: RgbaImage,
   quality = 92,
-  { progressive = false } = {},
+  { progressive = false, chromaSubsample = 2, grey = false } = {},
 ): Promise<Uint8Array> {
   return mozjpegEncode(image.data, image.width, image.height, {
     ...mozjpegDefaults,
     quality,
     progressive,
     auto_subsample: false,
-    chroma_subsample: 2,
+    chroma_subsample: chromaSubsample,
+    color_space: grey ? 1 : 3,
   });
+}
+
+/** The reason `run` is refused with (it must throw UndecodableImageError). */
+export async function refusal(run: () => unknown): Promise<string> {
+  try {
+    await run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(UndecodableImageError);
+    return (error as UndecodableImageError).reason;
+  }
+  throw new Error('expected a refusal');
 }
 
 /** Decodes with mozjpeg, independently of the pipeline's own decode stage. */
